@@ -1,0 +1,76 @@
+# Two commands: `make lab` (set up and open the course) and `make test` (set up and run every test).
+# Everything lands inside the repository: .venv/ for packages, .cache/ for caches, data/ for datasets.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+CACHE  := $(CURDIR)/.cache
+
+# Caches stay inside the repository's ignored .cache/ folder (see README, "Where things go").
+export MGC_CACHE_DIR   ?= $(CACHE)
+export NUMBA_CACHE_DIR ?= $(CACHE)/numba
+export MPLCONFIGDIR    ?= $(CACHE)/matplotlib
+export KERAS_HOME      ?= $(CACHE)/keras
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+LAB_FLAGS := --notebook-dir=notebooks
+ifeq ($(shell id -u 2>/dev/null),0)
+LAB_FLAGS += --allow-root
+endif
+
+.PHONY: help setup lab lab-check test unit notebooks bench toy warm clean clean-cache
+
+help:
+	@echo "make lab        set everything up and open the course in JupyterLab (toy dataset, offline)"
+	@echo "make test       set everything up and run all tests (unit tests + every notebook with nbval)"
+	@echo "make unit       unit tests of mgc_helpers with coverage only"
+	@echo "make notebooks  run every notebook end to end (pytest --nbval-lax)"
+	@echo "make lab-check  start JupyterLab headless and check that it answers on localhost"
+	@echo "make bench      time every notebook (wall time, peak RSS) -> benchmarks/results/"
+	@echo "make clean      remove .venv, caches and generated data"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --editable .
+	touch $@
+
+# Compile librosa's numba functions once (~20 s on a fresh install) so notebooks start fast.
+$(CACHE)/.warm: $(STAMP)
+	$(PY) -m mgc_helpers warm
+	@mkdir -p $(CACHE) && touch $@
+
+warm: $(CACHE)/.warm
+
+# Generate the offline toy dataset if it is missing (a few seconds).
+toy: $(STAMP)
+	$(PY) -m mgc_helpers toy
+
+setup: $(STAMP) warm toy
+
+lab: setup
+	$(BIN)/jupyter lab $(LAB_FLAGS)
+
+lab-check: setup
+	$(PY) -m pytest -q tests/test_lab.py
+
+unit: setup
+	$(PY) -m pytest tests --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
+
+notebooks: setup
+	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+
+test: unit notebooks
+
+bench: setup
+	$(PY) benchmarks/bench_notebooks.py
+
+clean-cache:
+	rm -rf $(CACHE)
+
+clean: clean-cache
+	rm -rf $(VENV) data/toy student
