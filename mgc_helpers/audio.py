@@ -1,0 +1,400 @@
+"""Reading, cutting, measuring and listening to audio.
+
+Taught in notebook 01 (*Audio basics and the Fourier transform*). Every other
+module starts from the ``(y, sr)`` pair returned by :func:`load`: a 1-D
+``float32`` NumPy array of samples in ``[-1, 1]`` and its sample rate in Hz.
+
+Examples
+--------
+>>> y, sr = load("blues.00000.wav", duration=5.0)        # doctest: +SKIP
+>>> clips = segments(y, sr, seconds=3.0, hop_seconds=1.5)  # doctest: +SKIP
+>>> play(normalize_loudness(y), sr)                         # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "AudioLoadError",
+    "load",
+    "is_silent",
+    "fix_length",
+    "segments",
+    "segment_times",
+    "rms_db",
+    "normalize_loudness",
+    "play",
+]
+
+#: Smallest RMS amplitude used by :func:`rms_db` (-200 dBFS), so silence gives a finite level.
+RMS_FLOOR = 1e-10
+#: Resampler used by :func:`load`; the same as ``librosa.load``'s default.
+RES_TYPE = "soxr_hq"
+
+
+class AudioLoadError(ValueError):
+    """An audio file could not be loaded; the message names the file and the reason.
+
+    Taught in notebook 01. It is a :class:`ValueError`, so ``except ValueError``
+    also catches it.
+    """
+
+    def __init__(self, path: str | os.PathLike, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"Cannot load audio file '{self.path}': {reason}")
+
+    def __reduce__(self) -> tuple[type, tuple[Path, str]]:
+        # picklable, so that errors raised in joblib worker processes reach the caller intact
+        return (type(self), (self.path, self.reason))
+
+
+# --------------------------------------------------------------------------- loading
+def _check_path(path: Path) -> None:
+    """Raise :class:`AudioLoadError` for paths that cannot hold audio at all."""
+    if not path.exists():
+        raise AudioLoadError(path, "the file does not exist (check the path and the working directory)")
+    if path.is_dir():
+        raise AudioLoadError(path, "this is a directory, not an audio file")
+    if path.stat().st_size == 0:
+        raise AudioLoadError(path, "the file is empty (0 bytes); it was probably not downloaded completely")
+
+
+def _read_soundfile(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
+    """Read ``(frames, channels)`` float32 samples with soundfile (WAV, FLAC, OGG, AU, MP3...)."""
+    import soundfile as sf
+
+    with sf.SoundFile(str(path)) as f:
+        sr_native = int(f.samplerate)
+        start = int(offset * sr_native)
+        if offset and f.frames > 0 and start >= f.frames:
+            raise AudioLoadError(
+                path, f"offset={offset:g} s is beyond the end of the file ({f.frames / sr_native:.2f} s long)"
+            )
+        if start:
+            f.seek(start)
+        frames = -1 if duration is None else int(duration * sr_native)
+        y = f.read(frames=frames, dtype="float32", always_2d=True)
+    return y, sr_native
+
+
+def _read_fallback(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
+    """Read with ``librosa.load`` at the native rate (it tries audioread for formats soundfile lacks)."""
+    import librosa
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "PySoundFile failed. Trying audioread instead." / deprecations
+        y, sr_native = librosa.load(path=str(path), sr=None, mono=False, offset=offset, duration=duration)
+    y = np.asarray(y, dtype=np.float32)
+    return (y[:, None] if y.ndim == 1 else y.T), int(sr_native)
+
+
+def _decode(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
+    """Decode with soundfile, then the fallback; turn every library error into :class:`AudioLoadError`."""
+    try:
+        return _read_soundfile(path, offset, duration)
+    except AudioLoadError:
+        raise
+    except Exception as sf_error:  # soundfile.LibsndfileError, RuntimeError, ...
+        first = sf_error
+    try:
+        return _read_fallback(path, offset, duration)
+    except Exception as fallback_error:
+        detail = str(first).strip() or type(first).__name__
+        reason = (
+            "it is not a readable audio file (not an audio format, or its header is corrupt/truncated). "
+            f"soundfile said: {detail}"
+        )
+        raise AudioLoadError(path, reason) from fallback_error
+
+
+def load(
+    path: str | os.PathLike,
+    *,
+    sr: int | None = 22050,
+    mono: bool = True,
+    offset: float = 0.0,
+    duration: float | None = None,
+) -> tuple[np.ndarray, int]:
+    """Load an audio file as float32 samples, resampled and downmixed like ``librosa.load``.
+
+    Taught in notebook 01. soundfile (libsndfile) decodes WAV, FLAC, OGG, AU, AIFF
+    and MP3 quickly; other formats fall back to ``librosa.load`` (audioread).
+    Resampling uses ``librosa.resample`` with ``res_type="soxr_hq"`` (librosa's
+    default), and stereo is downmixed by averaging the channels, so the result
+    matches ``librosa.load(path=..., sr=sr, mono=mono)``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Audio file.
+    sr : int or None, optional
+        Target sample rate in Hz (default 22050, GTZAN's); ``None`` keeps the file's rate.
+    mono : bool, optional
+        Average the channels into one (default). With ``mono=False`` a multi-channel
+        file gives shape ``(channels, samples)``.
+    offset : float, optional
+        Start reading this many seconds into the file.
+    duration : float or None, optional
+        Read at most this many seconds (``None``: to the end).
+
+    Returns
+    -------
+    y : numpy.ndarray
+        ``float32`` samples, shape ``(samples,)`` (or ``(channels, samples)``).
+    sr : int
+        Sample rate of ``y`` in Hz.
+
+    Raises
+    ------
+    AudioLoadError
+        The file is missing, a directory, empty, not audio, corrupt, decodes to zero
+        samples, or ``offset`` lies beyond its end. The message names the file.
+        A *silent* file loads fine: test it with :func:`is_silent`.
+    """
+    path = Path(path)
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0 seconds, got {offset}")
+    if duration is not None and duration <= 0:
+        raise ValueError(f"duration must be > 0 seconds (or None), got {duration}")
+    if sr is not None and sr <= 0:
+        raise ValueError(f"sr must be a positive sample rate in Hz (or None), got {sr}")
+    _check_path(path)
+    y, sr_native = _decode(path, offset, duration)
+    if y.shape[0] == 0:
+        where = f" after offset={offset:g} s" if offset else ""
+        raise AudioLoadError(path, f"it decodes to zero audio samples{where}")
+    if not np.all(np.isfinite(y)):
+        raise AudioLoadError(path, "it contains NaN or infinite sample values")
+    y = y.T  # (channels, samples), librosa's layout
+    y = y.mean(axis=0) if mono else (y[0] if y.shape[0] == 1 else y)
+    if sr is not None and int(sr) != sr_native:
+        import librosa
+
+        y = librosa.resample(y, orig_sr=sr_native, target_sr=int(sr), res_type=RES_TYPE)
+    return np.ascontiguousarray(y, dtype=np.float32), int(sr if sr is not None else sr_native)
+
+
+# --------------------------------------------------------------------------- loudness
+def rms_db(y: np.ndarray) -> float:
+    """Root-mean-square level of a signal in dB relative to full scale (dBFS).
+
+    Taught in notebook 01: ``20 * log10(sqrt(mean(y**2)))``. A full-scale sine is
+    about -3 dBFS; digital silence (or an empty array) gives the floor of -200 dBFS
+    (:data:`RMS_FLOOR`) instead of ``-inf``.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Samples (any shape).
+
+    Returns
+    -------
+    float
+        Level in dBFS.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    rms = math.sqrt(float(np.mean(y**2))) if y.size else 0.0
+    return 20.0 * math.log10(max(rms, RMS_FLOOR))
+
+
+def is_silent(y: np.ndarray, *, threshold_db: float = -60.0) -> bool:
+    """Whether a signal's RMS level is below ``threshold_db`` dBFS.
+
+    Taught in notebook 01 (a silent file loads fine; deciding what to do with it is
+    the caller's job, e.g. skipping it when building a dataset).
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Samples.
+    threshold_db : float, optional
+        Level in dBFS below which the signal counts as silent (default -60).
+
+    Returns
+    -------
+    bool
+    """
+    return rms_db(y) < threshold_db
+
+
+def normalize_loudness(y: np.ndarray, *, target_db: float = -20.0) -> np.ndarray:
+    """Scale a signal so that its RMS level is ``target_db`` dBFS.
+
+    Taught in notebook 01. Silence (RMS at or below the -200 dBFS floor) is
+    returned unchanged (silent in, silent out, never NaN). Peaks may exceed 1 for
+    high targets; :func:`play` normalises for listening anyway.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Samples.
+    target_db : float, optional
+        Wanted RMS level in dBFS (default -20).
+
+    Returns
+    -------
+    numpy.ndarray
+        A float32 copy of ``y`` at the target level.
+    """
+    y = np.asarray(y, dtype=np.float32)
+    level = rms_db(y)
+    if level <= 20.0 * math.log10(RMS_FLOOR):
+        return y.copy()
+    gain = 10.0 ** ((target_db - level) / 20.0)
+    return (y.astype(np.float64) * gain).astype(np.float32)
+
+
+# --------------------------------------------------------------------------- cutting
+def fix_length(y: np.ndarray, sr: int, *, seconds: float) -> np.ndarray:
+    """Trim or zero-pad (at the end) a signal to exactly ``seconds`` long.
+
+    Taught in notebook 01 (GTZAN clips are ~30 s but not all the same length; the
+    course cuts them to 29.12 s).
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Samples, shape ``(samples,)`` (or ``(..., samples)``).
+    sr : int
+        Sample rate in Hz.
+    seconds : float
+        Wanted duration; the length is ``round(seconds * sr)`` samples.
+
+    Returns
+    -------
+    numpy.ndarray
+        Array of the same dtype with ``round(seconds * sr)`` samples on the last axis.
+    """
+    if seconds < 0:
+        raise ValueError(f"seconds must be >= 0, got {seconds}")
+    y = np.asarray(y)
+    size = int(round(seconds * sr))
+    n = y.shape[-1]
+    if n >= size:
+        return y[..., :size].copy()
+    pad = [(0, 0)] * (y.ndim - 1) + [(0, size - n)]
+    return np.pad(y, pad)
+
+
+def _window_and_hop(sr: int, seconds: float, hop_seconds: float | None) -> tuple[int, int]:
+    win = int(round(seconds * sr))
+    hop = win if hop_seconds is None else int(round(hop_seconds * sr))
+    if win < 1:
+        raise ValueError(f"seconds={seconds} is shorter than one sample at sr={sr}")
+    if hop < 1:
+        raise ValueError(f"hop_seconds={hop_seconds} is shorter than one sample at sr={sr}")
+    return win, hop
+
+
+def _n_segments(n: int, win: int, hop: int, pad: bool) -> int:
+    if n == 0:
+        return 0
+    if n < win:
+        return 1 if pad else 0
+    full = 1 + (n - win) // hop
+    if pad and (full - 1) * hop + win < n:
+        full += 1  # one more, zero-padded window to reach the end
+    return full
+
+
+def segments(
+    y: np.ndarray, sr: int, *, seconds: float, hop_seconds: float | None = None, pad: bool = False
+) -> np.ndarray:
+    """Cut a signal into fixed-length windows.
+
+    Taught in notebook 01 (and used to make more, shorter training examples from a
+    30-s clip). Window ``i`` starts at sample ``i * hop``.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Mono samples, shape ``(samples,)``.
+    sr : int
+        Sample rate in Hz.
+    seconds : float
+        Window length in seconds (``round(seconds * sr)`` samples).
+    hop_seconds : float or None, optional
+        Distance between window starts; ``None`` (default) means ``seconds``
+        (no overlap, no gap).
+    pad : bool, optional
+        ``True``: zero-pad a last, partial window so that the whole signal is
+        covered. ``False`` (default): drop it. A signal shorter than one window
+        gives zero windows unless ``pad``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 array of shape ``(n_segments, samples_per_segment)``.
+
+    See Also
+    --------
+    segment_times : start time of each window.
+    """
+    y = np.asarray(y, dtype=np.float32)
+    if y.ndim != 1:
+        raise ValueError(f"segments() expects a mono 1-D signal, got shape {y.shape}")
+    win, hop = _window_and_hop(sr, seconds, hop_seconds)
+    count = _n_segments(len(y), win, hop, pad)
+    if count == 0:
+        return np.zeros((0, win), dtype=np.float32)
+    needed = (count - 1) * hop + win
+    if needed > len(y):
+        y = np.pad(y, (0, needed - len(y)))
+    view = np.lib.stride_tricks.sliding_window_view(y, win)[::hop][:count]
+    return np.ascontiguousarray(view, dtype=np.float32)
+
+
+def segment_times(
+    y: np.ndarray, sr: int, *, seconds: float, hop_seconds: float | None = None, pad: bool = False
+) -> np.ndarray:
+    """Start times in seconds of the windows that :func:`segments` returns (same arguments).
+
+    Taught in notebook 01.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 array of shape ``(n_segments,)``: ``i * hop / sr``.
+    """
+    win, hop = _window_and_hop(sr, seconds, hop_seconds)
+    count = _n_segments(np.asarray(y).shape[-1], win, hop, pad)
+    return np.arange(count) * hop / float(sr)
+
+
+# --------------------------------------------------------------------------- listening
+def play(y: np.ndarray, sr: int, *, normalize: bool = True) -> Any:
+    """A notebook audio player for a signal.
+
+    Taught in notebook 01: put it last in a cell to listen.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Samples, shape ``(samples,)`` or ``(channels, samples)``.
+    sr : int
+        Sample rate in Hz.
+    normalize : bool, optional
+        ``True`` (default): scale the loudest sample to full volume. ``False``:
+        play at the true level (samples outside ``[-1, 1]`` are clipped, as a
+        sound card would), so quiet signals stay quiet.
+
+    Returns
+    -------
+    IPython.display.Audio
+    """
+    from IPython.display import Audio
+
+    y = np.asarray(y, dtype=np.float64)
+    if y.size == 0:
+        raise ValueError("cannot play an empty signal")
+    peak = float(np.max(np.abs(y)))
+    if not normalize or peak == 0.0:  # IPython would divide silence by zero
+        return Audio(data=np.clip(y, -1.0, 1.0), rate=int(sr), normalize=False)
+    return Audio(data=y, rate=int(sr), normalize=True)

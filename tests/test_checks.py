@@ -1,0 +1,370 @@
+"""mgc_helpers.checks: right answers pass, wrong ones fail with a diagnosis that never reveals the answer."""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+import scipy.fft
+
+from mgc_helpers import checks
+from mgc_helpers.checks import ExerciseError
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _fails(check, fn) -> str:
+    with pytest.raises(ExerciseError) as info:
+        check(fn)
+    assert isinstance(info.value, AssertionError)
+    return str(info.value)
+
+
+def _assert_hides(message: str, expected, *, ignore=(0.0, 1.0)) -> None:
+    """The message shows neither the expected array's repr nor any of its values."""
+    arr = np.asarray(expected)
+    if arr.ndim:  # a single number is checked token by token below (it may be a prefix of the student's)
+        assert repr(expected) not in message and np.array2string(arr) not in message
+    values = arr.ravel()
+    if np.iscomplexobj(values):
+        values = np.concatenate([values.real, values.imag, np.abs(values)])
+    values = np.array([v for v in values.astype(float) if not any(np.isclose(v, i) for i in ignore)])
+    for x in map(float, _NUMBER.findall(message)):
+        assert not np.any(np.isclose(x, values, rtol=1e-3, atol=1e-9)), f"{x} from the answer is in: {message}"
+
+
+def _first_failure(student, reference, cases):
+    """The first case whose result differs (the one the check reports)."""
+    for args in cases:
+        if not np.allclose(student(*args), reference(*args)):
+            return args
+    raise AssertionError("the student's function is right on every case")
+
+
+# --------------------------------------------------------------------------- shared behaviour
+@pytest.mark.parametrize(
+    "check",
+    [checks.check_dft, checks.check_alias_frequency, checks.check_n_frames, checks.check_hz_to_mel,
+     checks.check_mfcc_from_logmel, checks.check_deltas],
+)
+def test_unfinished_answers_are_recognised(check):
+    def todo(*args):
+        raise NotImplementedError
+
+    def forgot_return(*args):
+        _ = args
+
+    for fn in (todo, forgot_return):
+        msg = _fails(check, fn)
+        assert "you have not written your answer yet" in msg
+    assert "should be a function" in _fails(check, 42)
+    crash = _fails(check, lambda *args: undefined_name)  # noqa: F821
+    assert "crashed with NameError" in crash and "Hint" in crash
+
+
+def test_non_numeric_results_are_reported():
+    msg = _fails(checks.check_dft, lambda x: ["a"] * len(x))
+    assert "should give numbers" in msg
+
+
+# --------------------------------------------------------------------------- DFT
+def _dft(x):
+    n = len(x)
+    k = np.arange(n)
+    return np.exp(-2j * np.pi * np.outer(k, k) / n) @ x
+
+
+def test_check_dft_accepts_a_correct_dft(capsys):
+    checks.check_dft(_dft)
+    out = capsys.readouterr().out
+    assert out.startswith("✅ Correct —") and "numpy.fft.fft" in out
+    checks.check_dft(lambda x: list(np.fft.fft(x)))  # lists are fine too
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda x: np.conj(_dft(x)), "sign of the exponent"),
+        (lambda x: _dft(x) / len(x), "check the normalisation"),
+        (lambda x: _dft(x) / np.sqrt(len(x)), "multiplied by"),
+        (lambda x: np.abs(_dft(x)), "magnitudes"),
+        (lambda x: _dft(x).real, "only the real part"),
+        (lambda x: np.fft.rfft(x), "non-negative frequencies"),
+        (lambda x: _dft(x)[:-1], "shape"),
+        (lambda x: np.roll(_dft(x), 1), "values are wrong"),
+    ],
+)
+def test_check_dft_diagnoses_mistakes_without_the_answer(wrong, diagnosis):
+    msg = _fails(checks.check_dft, wrong)
+    assert diagnosis in msg and "Hint" in msg
+    x = np.random.default_rng(1).standard_normal(8)  # the first test signal
+    _assert_hides(msg, np.fft.fft(x))
+
+
+# --------------------------------------------------------------------------- aliasing
+ALIAS_CASES = [(440.0, 22050.0), (15000.0, 22050.0), (1000.0, 8000.0), (9000.0, 8000.0), (30000.0, 22050.0),
+               (7000.0, 8000.0), (22050.0, 22050.0), (11025.0, 22050.0), (40000.0, 22050.0), (100300.0, 44100.0)]
+
+
+def _alias(freq, sr):
+    return abs(freq - sr * round(freq / sr))
+
+
+def test_check_alias_frequency_accepts_correct_answers(capsys):
+    checks.check_alias_frequency(_alias)
+    checks.check_alias_frequency(lambda f, sr: min(f % sr, sr - f % sr))
+    assert capsys.readouterr().out.count("✅ Correct") == 2
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda f, sr: sr - f if sr / 2 < f < sr else f % sr, "did not mirror it about sr/2"),
+        (lambda f, sr: f % sr, "above the Nyquist frequency"),
+        (lambda f, sr: f - sr if f > sr / 2 else f, "cannot be negative"),
+        (lambda f, sr: f, "above the Nyquist frequency"),
+        (lambda f, sr: sr - f % sr if f > sr / 2 else f + 1.0, "not right"),
+    ],
+)
+def test_check_alias_frequency_diagnoses_mistakes_without_the_answer(wrong, diagnosis):
+    msg = _fails(checks.check_alias_frequency, wrong)
+    assert diagnosis in msg
+    case = _first_failure(wrong, _alias, ALIAS_CASES)
+    assert f"freq={case[0]:g} Hz" in msg
+    _assert_hides(msg, _alias(*case), ignore=(0.0, 1.0, *case))  # the inputs are shown, of course
+
+
+# --------------------------------------------------------------------------- STFT frame count
+def _n_frames(n, n_fft, hop, center):
+    if center:
+        return 1 + n // hop
+    return 1 + (n - n_fft) // hop
+
+
+def test_n_frames_formula_agrees_with_librosa():
+    import librosa
+
+    for n, n_fft, hop, center in [(22050, 2048, 512, True), (22050, 2048, 512, False), (3000, 512, 100, True)]:
+        y = np.zeros(n, dtype=np.float32)
+        assert librosa.stft(y=y, n_fft=n_fft, hop_length=hop, center=center).shape[1] == _n_frames(
+            n, n_fft, hop, center)
+
+
+def test_check_n_frames_accepts_a_correct_formula(capsys):
+    checks.check_n_frames(_n_frames)
+    checks.check_n_frames(lambda *a: float(_n_frames(*a)))  # a whole float is accepted
+    assert "librosa.stft" in capsys.readouterr().out
+
+
+NF_CASES = [(22050, 2048, 512, False), (22050, 2048, 512, True), (1000, 256, 64, False), (1000, 256, 64, True),
+            (2048, 2048, 512, False), (5000, 1024, 1000, True), (661500, 2048, 512, True), (4097, 1024, 256, False)]
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda n, n_fft, hop, center: _n_frames(n, n_fft, hop, False), "would be right for center=False"),
+        (lambda n, n_fft, hop, center: _n_frames(n, n_fft, hop, True), "would be right for center=True"),
+        (lambda n, n_fft, hop, center: _n_frames(n, n_fft, hop, center) - 1, "off by one"),
+        (lambda n, n_fft, hop, center: 1 + (n - n_fft) / hop if not center else 1 + n / hop, "not a whole number"),
+        (lambda n, n_fft, hop, center: 2 * _n_frames(n, n_fft, hop, center), "not right"),
+    ],
+)
+def test_check_n_frames_diagnoses_mistakes_without_the_answer(wrong, diagnosis):
+    msg = _fails(checks.check_n_frames, wrong)
+    assert diagnosis in msg and "Hint" in msg
+    case = _first_failure(wrong, _n_frames, NF_CASES)
+    assert f"n_samples={case[0]}" in msg
+    _assert_hides(msg, _n_frames(*case))
+
+
+# --------------------------------------------------------------------------- mel scale
+def test_check_hz_to_mel_accepts_correct_answers(capsys):
+    checks.check_hz_to_mel(lambda f: 2595.0 * np.log10(1.0 + np.asarray(f) / 700.0))
+    checks.check_hz_to_mel(lambda f: 1127.0 * np.log1p(np.asarray(f) / 700.0))
+    assert capsys.readouterr().out.count("✅ Correct") == 2
+
+
+HTK = np.array([0.0, 100.0, 440.0, 700.0, 1000.0, 4000.0, 11025.0])
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # the students' log10(0)
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda f: 2595.0 * np.log(1.0 + np.asarray(f) / 700.0), "natural logarithm"),
+        (lambda f: 2595.0 * math.log10(1.0 + f / 700.0), "crashed on a NumPy array"),
+        (lambda f: 2595.0 * np.log10(np.asarray(f) / 700.0), "NaN or infinite"),
+        (lambda f: 2595.0 * np.log10(1.0 + np.asarray(f) / 1000.0), "not right"),
+    ],
+)
+def test_check_hz_to_mel_diagnoses_mistakes_without_the_answer(wrong, diagnosis):
+    import librosa
+
+    msg = _fails(checks.check_hz_to_mel, wrong)
+    assert diagnosis in msg
+    _assert_hides(msg, librosa.hz_to_mel(HTK, htk=True))
+
+
+def test_check_hz_to_mel_recognises_the_slaney_scale():
+    import librosa
+
+    msg = _fails(checks.check_hz_to_mel, lambda f: librosa.hz_to_mel(f))
+    assert "Slaney" in msg
+    _assert_hides(msg, librosa.hz_to_mel(HTK, htk=True))
+
+
+# --------------------------------------------------------------------------- MFCC
+def test_check_mfcc_from_logmel_accepts_a_correct_answer(capsys):
+    checks.check_mfcc_from_logmel(lambda S, n: scipy.fft.dct(S, type=2, norm="ortho", axis=0)[:n])
+    assert "librosa.feature.mfcc" in capsys.readouterr().out
+
+
+def _first_mfcc_reference():
+    import librosa
+
+    S = np.random.default_rng(2).uniform(-80.0, 0.0, size=(40, 7))
+    return librosa.feature.mfcc(S=S, n_mfcc=13)
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda S, n: scipy.fft.dct(S, type=2, axis=0)[:n], "norm='ortho'"),
+        (lambda S, n: scipy.fft.dct(S, type=2, norm="ortho", axis=0), "all 40 DCT coefficients"),
+        (lambda S, n: scipy.fft.dct(S, type=2, norm="ortho", axis=1)[:n], "along the time axis"),
+        (lambda S, n: scipy.fft.dct(S, type=3, norm="ortho", axis=0)[:n], "type-III"),
+        (lambda S, n: scipy.fft.dct(S, type=2, norm="ortho", axis=0)[:n].T, "transposed"),
+        (lambda S, n: scipy.fft.dct(S ** 2, type=2, norm="ortho", axis=0)[:n], "values are wrong"),
+    ],
+)
+def test_check_mfcc_from_logmel_diagnoses_mistakes_without_the_answer(wrong, diagnosis):
+    msg = _fails(checks.check_mfcc_from_logmel, wrong)
+    assert diagnosis in msg and "Hint" in msg
+    _assert_hides(msg, _first_mfcc_reference())
+
+
+# --------------------------------------------------------------------------- deltas
+def _deltas(X, n_side=4):
+    """HTK-style deltas: regression over ±n_side frames, edge frames repeated."""
+    T = X.shape[-1]
+    P = np.pad(X, ((0, 0), (n_side, n_side)), mode="edge")
+    num = sum(n * (P[:, n_side + n: n_side + n + T] - P[:, n_side - n: n_side - n + T]) for n in range(1, n_side + 1))
+    return num / (2 * sum(n * n for n in range(1, n_side + 1)))
+
+
+def test_check_deltas_accepts_any_edge_handling(capsys):
+    import librosa
+
+    checks.check_deltas(_deltas)
+    checks.check_deltas(lambda X: librosa.feature.delta(X, width=9))
+    assert capsys.readouterr().out.count("✅ Correct") == 2
+
+
+def _first_delta_reference():
+    import librosa
+
+    X = np.random.default_rng(3).standard_normal((13, 30))
+    return librosa.feature.delta(X, width=9)
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda X: -_deltas(X), "sign is flipped"),
+        (lambda X: _deltas(X) * 60.0, "denominator"),
+        (lambda X: np.gradient(X, axis=-1), "simple difference"),
+        (lambda X: np.diff(X, axis=-1), "np.diff gives one frame less"),
+        (lambda X: _deltas(X, n_side=2), "window of 5 frames"),
+        (lambda X: _deltas(X.T).T, "feature axis"),
+        (lambda X: _deltas(X) + 0.5, "values are wrong"),
+    ],
+)
+def test_check_deltas_diagnoses_mistakes_without_the_answer(wrong, diagnosis):
+    msg = _fails(checks.check_deltas, wrong)
+    assert diagnosis in msg and "width 9" in msg
+    _assert_hides(msg, _first_delta_reference())
+
+
+# --------------------------------------------------------------------------- generic checks
+def test_check_function_with_positional_keyword_and_single_inputs(capsys):
+    inputs = [(np.arange(5.0), 2.0), {"x": np.ones(3), "p": 3.0}, np.linspace(0, 1, 4)]
+
+    def ref(x, p=1.0):
+        return np.asarray(x) ** p
+
+    checks.check_function(lambda x, p=1.0: np.power(x, p), ref, inputs, name="power")
+    assert "on all 3 test inputs" in capsys.readouterr().out
+    msg = str(pytest.raises(ExerciseError, checks.check_function, lambda x, p=1.0: np.asarray(x) * p, ref,
+                            inputs, name="power", hint="use **").value)
+    assert "`power`" in msg and "Hint: use **" in msg and "values are wrong" in msg
+    assert "array of shape (5,)" in msg
+    _assert_hides(msg, ref(np.arange(5.0), 2.0))
+    msg = str(pytest.raises(ExerciseError, checks.check_function, lambda x, p=1.0: float(np.sum(x)), ref,
+                            [{"x": [1.0, 2.0], "p": 2.0}], name="power").value)
+    assert "number of dimensions is not right" in msg and "x=[1.0, 2.0]" in msg
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
+def test_check_function_scalar_and_nan_outputs():
+    msg = str(pytest.raises(ExerciseError, checks.check_function, lambda x: x + 1, lambda x: x * 3, [(7.0,)],
+                            name="triple").value)
+    assert "it returned 8.0" in msg
+    _assert_hides(msg, 21.0)
+    msg = str(pytest.raises(ExerciseError, checks.check_function, lambda x: np.log(x - x), np.log, [(2.0,)],
+                            name="log").value)
+    assert "NaN or infinite" in msg
+
+
+def test_check_value(capsys):
+    checks.check_value(661500, 30 * 22050, name="n_samples")
+    checks.check_value(np.array([1.0, 2.0]), [1.0, 2.0 + 1e-9], name="pair")
+    checks.check_value("  Nyquist ", "nyquist", name="word")
+    assert capsys.readouterr().out.count("✅ Correct") == 3
+    cases = [
+        (600000, 30 * 22050, "too small"),
+        (700000, 30 * 22050, "too large"),
+        (None, 5, "still empty"),
+        (..., 5, "still empty"),
+        ("aliasing", "nyquist", "not right"),
+        (3, "nyquist", "not right"),
+        (np.array([1.5, 2.5]), np.array([1.5, 2.25]), "1 of its 2 values are wrong"),
+        (np.ones(3), np.ones((3, 1)), "number of dimensions"),
+        (1j, 2j, "not right"),
+        ("text", 3.0, "should give numbers"),
+    ]
+    for answer, expected, diagnosis in cases:
+        with pytest.raises(ExerciseError) as info:
+            checks.check_value(answer, expected, name="answer", hint="think about it")
+        assert diagnosis in str(info.value)
+        if not isinstance(expected, str):
+            _assert_hides(str(info.value), expected, ignore=(1.0, 1.5))  # 1.5 is also the student's own value
+        else:
+            assert expected not in str(info.value).lower()
+
+
+def test_check_shape(capsys):
+    checks.check_shape(np.zeros((1025, 44)), (1025, 44), name="S")
+    checks.check_shape(np.zeros((1025, 44)), (1025, None), name="S")
+    assert "right shape (1025, 44)" in capsys.readouterr().out
+    cases = [
+        (np.zeros((44, 1025)), (1025, 44), "looks transposed"),
+        (np.zeros(1025 * 44), (1025, 44), "number of dimensions"),
+        (np.zeros((2050, 22)), (1025, 44), "right number of values"),
+        (np.zeros((1025, 40)), (1025, 44), "not the expected shape"),
+        (np.zeros((13, 40)), (20, None), "not the expected shape"),
+        (None, (3,), "still empty"),
+    ]
+    for array, shape, diagnosis in cases:
+        with pytest.raises(ExerciseError) as info:
+            checks.check_shape(array, shape, name="S")
+        msg = str(info.value)
+        assert diagnosis in msg
+        assert str(tuple(shape)) not in msg and not re.search(r"\b(1025, 44|20)\b", msg.replace("(1025, 40)", ""))
+
+
+def test_scale_detection_ignores_zero_references():
+    assert checks._scale_of(np.ones(3), np.zeros(3)) is None
+    assert checks._scale_of(2 * np.arange(1.0, 4.0), np.arange(1.0, 4.0)) == pytest.approx(2.0)
+    assert checks._scale_of(np.arange(1.0, 4.0), np.arange(1.0, 4.0)) is None  # c = 1 is no mistake
