@@ -8,7 +8,7 @@ fast and never imports TensorFlow (a test checks it)::
     y, sr = mgc.audio.load("song.wav")          # imports mgc_helpers.audio on first use
 
 Modules depend downward only: ``audio`` -> ``fourier``/``features`` -> ``toy``/``cache``
--> (models, training) -> (evaluation) -> ``plots``/``widgets``/``checks``.
+-> ``segmentation`` -> (models, training) -> (evaluation) -> ``plots``/``widgets``/``checks``.
 """
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ _SUBMODULES = (
     "cache",
     "checks",
     "config",
+    "datasets",
     "features",
     "fourier",
     "plots",
+    "segmentation",
     "toy",
     "widgets",
 )

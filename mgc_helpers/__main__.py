@@ -1,8 +1,14 @@
-"""Command line: ``python -m mgc_helpers {toy,warm,info}``.
+"""Command line: ``python -m mgc_helpers {toy,warm,info,download,features}``.
 
-``toy``   generate the offline toy dataset if it is missing (``--force`` regenerates it).
-``warm``  compile librosa's numba functions once, so the first notebook starts fast.
-``info``  where the data and caches are, and how big they are.
+``toy``       generate the offline toy dataset if it is missing (``--force`` regenerates it).
+``warm``      compile librosa's numba functions once, so the first notebook starts fast.
+``info``      where the data and caches are, what is downloaded, how big, how to clear it.
+``download``  download a dataset (checksummed, mirrors in order): gtzan, gtzan_splits, fma_metadata,
+              fma_small, fma_medium (nothing is ever downloaded otherwise).
+``features``  extract and cache log-mel / MFCC / summary features of a dataset in parallel.
+
+The data root is ``$MGC_DATA_DIR`` (default: the repository's ``data/``), the cache root
+``$MGC_CACHE_DIR`` (default: the repository's ``.cache/``).
 """
 from __future__ import annotations
 
@@ -49,18 +55,88 @@ def cmd_warm(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     from . import __version__, config
+    from .datasets import DOWNLOADABLE, is_downloaded
 
     cache = config.cache_root()
+    data = config.data_root()
     print(f"mgc_helpers {__version__}")
-    print(f"data root  : {config.data_root()}  (set MGC_DATA_DIR to move it)")
-    for child in sorted(config.data_root().glob("*")):
+    print(f"data root  : {data}  (set MGC_DATA_DIR to move it)")
+    for child in sorted(data.glob("*")):
         if child.is_dir():
             print(f"  {child.name:<12} {_folder_size(child) / 1e6:8.1f} MB")
+    status = ", ".join(f"{name} {'yes' if is_downloaded(name, root=data) else 'no'}" for name in DOWNLOADABLE)
+    print(f"datasets   : {status}")
+    print("  get one with: python -m mgc_helpers download gtzan|fma_small|fma_medium")
+    leftovers = [p for p in data.glob(".*") if ".partial-" in p.name or ".old-" in p.name]
+    leftovers += [p for p in data.glob("downloads/.*.part")]
+    for p in leftovers:
+        print(f"  leftover of an interrupted download (safe to delete): {p}")
     print(f"cache root : {cache}  (set MGC_CACHE_DIR to move it)")
     for child in sorted(cache.glob("*")):
         if child.is_dir():
             print(f"  {child.name:<12} {_folder_size(child) / 1e6:8.1f} MB")
-    print("clear the feature cache with: python -c 'import mgc_helpers.cache as c; c.clear()'")
+    print("clear the feature cache (joblib + segments) with: python -c 'import mgc_helpers.cache as c; c.clear()'")
+    print(f"remove every cache with: rm -rf {cache}   (or `make clean-cache`)")
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from .datasets import DownloadError, ExtractError, download, remotes
+
+    table = remotes.REMOTES
+    if args.mirror:
+        key = {"gtzan": "gtzan_audio"}.get(args.name, args.name)
+        if key not in table:
+            print(f"error: --mirror is for one archive (gtzan, fma_metadata, fma_small, fma_medium), not {args.name}",
+                  file=sys.stderr)
+            return 2
+        table = remotes.with_mirrors(table, key, *args.mirror)
+    try:
+        folder = download(args.name, root=args.root, remotes=table, force=args.force,
+                          keep_archive=args.keep_archive, progress=not args.quiet, retries=args.retries)
+    except (DownloadError, ExtractError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.name}: ready in {folder}")
+    return 0
+
+
+def cmd_features(args: argparse.Namespace) -> int:
+    import warnings
+
+    from . import cache
+    from .datasets import load_tracks, report
+
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the report below lists every skipped file
+        tracks = load_tracks(args.dataset, root=args.root, genres=args.genres)
+    params: dict = {}
+    if args.kind in ("logmel", "mfcc"):
+        params.update(n_mels=args.n_mels, hop_length=args.hop_length, n_fft=args.n_fft)
+    if args.kind == "mfcc":
+        params["n_mfcc"] = args.n_mfcc
+    if args.seconds is not None:
+        params["seconds"] = args.seconds
+    if args.split != "all":
+        tracks = tracks[tracks["split"] == args.split].reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        feats = cache.track_features(tracks, kind=args.kind, n_jobs=args.n_jobs, progress=not args.quiet, **params)
+    print(f"{args.dataset}: {len(feats)} of {len(tracks)} tracks -> {args.kind} {params} "
+          f"in {time.perf_counter() - t0:.1f} s (cached in {cache.memory().location})")
+    problems = report(tracks)
+    for path, status, reason in problems.itertuples(index=False):
+        print(f"  {status}: {path}: {reason}")
+    for path, reason in feats.failures.items():
+        print(f"  failed: {path}: {reason}")
+    if args.out:
+        import numpy as np
+
+        X = feats.stack()
+        labels = {c: np.asarray(feats.tracks[c].astype(str), dtype=str) for c in ("track_id", "genre", "split")}
+        np.savez(args.out, X=X, **labels)
+        print(f"  saved {X.shape} {X.dtype} to {args.out}")
     return 0
 
 
@@ -72,7 +148,31 @@ def main(argv: list[str] | None = None) -> int:
     p_toy.add_argument("--force", action="store_true", help="regenerate even if present")
     p_toy.set_defaults(func=cmd_toy)
     sub.add_parser("warm", help="compile librosa's numba cache").set_defaults(func=cmd_warm)
-    sub.add_parser("info", help="data and cache locations and sizes").set_defaults(func=cmd_info)
+    sub.add_parser("info", help="data and cache locations, sizes, how to clear them").set_defaults(func=cmd_info)
+    p_dl = sub.add_parser("download", help="download a dataset (checksummed; tries mirrors in order)")
+    p_dl.add_argument("name", choices=["gtzan", "gtzan_splits", "fma_metadata", "fma_small", "fma_medium", "toy"])
+    p_dl.add_argument("--root", help="data root (default: $MGC_DATA_DIR or the repository's data/)")
+    p_dl.add_argument("--mirror", action="append", help="extra address of the archive, tried first (repeatable)")
+    p_dl.add_argument("--force", action="store_true", help="download and extract again even if present")
+    p_dl.add_argument("--keep-archive", action="store_true", help="keep the archive in <root>/downloads")
+    p_dl.add_argument("--retries", type=int, default=2, help="retries per mirror after a dropped connection")
+    p_dl.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_dl.set_defaults(func=cmd_download)
+    p_ft = sub.add_parser("features", help="extract and cache features of a dataset in parallel")
+    p_ft.add_argument("dataset", help="toy, gtzan, fma_small, fma_medium or a folder (one sub-folder per genre)")
+    p_ft.add_argument("--kind", choices=["logmel", "mfcc", "summary"], default="logmel")
+    p_ft.add_argument("--root", help="data root (default: $MGC_DATA_DIR or the repository's data/)")
+    p_ft.add_argument("--genres", help="FMA genre set: four or eight")
+    p_ft.add_argument("--split", choices=["all", "train", "valid", "test"], default="all")
+    p_ft.add_argument("--n-mels", type=int, default=128)
+    p_ft.add_argument("--n-mfcc", type=int, default=20)
+    p_ft.add_argument("--n-fft", type=int, default=2048)
+    p_ft.add_argument("--hop-length", type=int, default=512)
+    p_ft.add_argument("--seconds", type=float, help="pad/trim every clip to this length first (e.g. 29.12)")
+    p_ft.add_argument("--n-jobs", type=int, default=2)
+    p_ft.add_argument("--out", help="also save the stacked array, labels and split to this .npz file")
+    p_ft.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_ft.set_defaults(func=cmd_features)
     args = parser.parse_args(argv)
     return args.func(args)
 

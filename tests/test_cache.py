@@ -100,3 +100,113 @@ def test_summary_table_in_parallel(isolated_cache, files, tmp_path):
     assert list(table.columns) == ["genre", "artist", *SUMMARY_FEATURE_NAMES]
     assert np.isfinite(table[list(SUMMARY_FEATURE_NAMES)].to_numpy()).all()
     assert list(table.attrs["failures"]) == [str(bad.resolve())]
+
+
+# --------------------------------------------------------------------------- features at scale (issue 3)
+def _cache_entries(root: Path) -> int:
+    """Number of distinct cached calls (one folder with an output.pkl per call)."""
+    return len(list((root / "joblib").rglob("output.pkl")))
+
+
+@pytest.fixture()
+def table(files):
+    return pd.DataFrame({
+        "track_id": ["t0", "t1", "t2"], "path": [str(p) for p in files],
+        "genre": ["a", "b", "a"], "artist": ["x", "y", "z"], "split": ["train", "train", "test"],
+    })
+
+
+def test_track_features_logmel_cache_key_covers_n_mels(isolated_cache, table):
+    import librosa
+
+    feats = cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=64)
+    assert len(feats) == 3 and feats.failures == {} and _cache_entries(isolated_cache) == 3
+    assert feats.arrays[0].dtype == np.float16 and feats.arrays[0].shape == (64, 44)
+    y, sr = librosa.load(path=table["path"][1], sr=22050)
+    ref = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr, n_mels=64), top_db=80.0)
+    np.testing.assert_allclose(feats.arrays[1].astype(np.float32), ref, atol=0.05)
+
+    again = cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=64)
+    assert _cache_entries(isolated_cache) == 3                      # touching nothing recomputes nothing
+    np.testing.assert_array_equal(again.stack(), feats.stack())
+    more = cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=96)
+    assert _cache_entries(isolated_cache) == 6                      # changing n_mels recomputes
+    assert more.stack().shape == (3, 96, 44) and more.params["n_mels"] == 96
+
+
+def test_track_features_other_kinds_and_failures(isolated_cache, table, tmp_path):
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not audio at all")
+    with_bad = pd.concat([table, pd.DataFrame({"track_id": ["b"], "path": [str(bad)], "genre": ["a"],
+                                               "artist": ["w"], "split": ["valid"]})], ignore_index=True)
+    with pytest.warns(UserWarning, match="bad.wav"):
+        mf = cache.track_features(with_bad, kind="mfcc", n_jobs=1, progress=False, n_mfcc=13, seconds=0.5)
+    assert list(mf.tracks["track_id"]) == ["t0", "t1", "t2"] and list(mf.failures) == [str(bad.resolve())]
+    assert mf.tracks.attrs["failures"] == mf.failures
+    assert mf.stack().shape == (3, 13, 22) and mf.arrays[0].dtype == np.float32
+    peaks = cache.track_features(table, kind=peak_and_count, n_jobs=1, progress=False,
+                                 log=str(tmp_path / "log"))
+    assert peaks.stack().shape == (3,) and peaks.stack() == pytest.approx(0.5, abs=1e-3)
+    with pytest.raises(ValueError, match="kind"):
+        cache.track_features(table, kind="chromagram")
+    short = cache.TrackFeatures(table, [np.ones((2, 5)), np.ones((2, 3))], {})
+    assert short.stack().shape == (2, 2, 3) and short.stack(frames=6)[1, 0].tolist() == [1, 1, 1, 0, 0, 0]
+    with pytest.raises(ValueError, match="no features"):
+        cache.TrackFeatures(table.iloc[:0], [], {}).stack()
+
+
+def test_summary_kind_matches_summary_features(isolated_cache, table):
+    from mgc_helpers.features import SUMMARY_FEATURE_NAMES
+
+    feats = cache.track_features(table.iloc[:1], kind="summary", n_jobs=1, progress=False)
+    assert feats.stack().shape == (1, len(SUMMARY_FEATURE_NAMES)) and np.isfinite(feats.stack()).all()
+
+
+def test_segments_are_cut_after_the_split_into_float16_memmaps(isolated_cache, table):
+    feats = cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=32)
+    frames = cache.seconds_to_frames(0.5)
+    assert frames == 22
+    parts = cache.segment_arrays(feats, frames=frames, hop=11)
+    assert list(parts) == ["train", "test"]
+    train, test = parts["train"], parts["test"]
+    assert isinstance(train.X, np.memmap) and train.X.dtype == np.float16 and not train.X.flags.writeable
+    assert train.X.shape == (6, 32, 22) and len(test) == 3             # (44 - 22) // 11 + 1 = 3 per track
+    assert set(train.track_id) == {"t0", "t1"} and set(test.track_id) == {"t2"}   # no clip on both sides
+    assert list(train.genre) == ["a"] * 3 + ["b"] * 3
+    np.testing.assert_array_equal(test.X[1], feats.arrays[2][:, 11:33])
+    files = sorted(p.name for p in (isolated_cache / "segments").rglob("*.npy"))
+    assert files == ["test.X.npy", "train.X.npy"]
+    again = cache.segment_arrays(feats, frames=frames, hop=11)       # same request: same files reused
+    assert again["train"].X.filename == train.X.filename
+    with pytest.raises(ValueError, match="split"):
+        cache.segment_arrays(cache.TrackFeatures(table.drop(columns="split"), feats.arrays, {}), frames=5)
+    with pytest.raises(ValueError, match="frames"):
+        cache.segment_arrays(feats, frames=0)
+    sizes = cache.cache_sizes()
+    assert sizes["segments"] > 6 * 32 * 22 * 2 and sizes["joblib"] > 0
+    cache.clear()
+    assert not (isolated_cache / "segments").exists()
+
+
+def where_am_i(y: np.ndarray, sr: int, *, scale: float = 1.0) -> tuple[str, float]:
+    """A feature that says which Dask worker computed it (fails outside a Dask worker)."""
+    from distributed import get_worker
+
+    return get_worker().address, float(np.max(np.abs(y)) * scale)
+
+
+def test_same_extraction_runs_on_a_dask_cluster(isolated_cache, table):
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is an optional dependency")
+    import joblib
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with joblib.parallel_backend("dask"):
+            feats = cache.track_features(table, kind=where_am_i, progress=False, scale=2.0)
+            logmel = cache.track_features(table, kind="logmel", progress=False, n_mels=16)
+        workers = set(client.scheduler_info()["workers"])
+    assert {addr for addr, _ in feats.arrays} <= workers and len(feats) == 3
+    assert [v for _, v in feats.arrays] == pytest.approx([1.0] * 3, abs=2e-3)
+    assert logmel.stack().shape == (3, 16, 44)
+    local = cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=16)
+    np.testing.assert_array_equal(local.stack(), logmel.stack())   # same cache entries, same numbers

@@ -1,0 +1,295 @@
+"""One way to name a dataset: ``load_tracks(name)`` and ``download(name)``.
+
+Used from notebook 03 on. Every dataset becomes the same tracks table, one row per
+track: ``track_id, path, genre, artist, split, duration`` (the toy dataset adds its
+musical metadata: tempo, key, sections...). The ``split`` column is honest by
+default: artist-disjoint everywhere (see :mod:`mgc_helpers.datasets.splits`).
+
+>>> tracks = load_tracks("toy")                      # doctest: +SKIP  (offline, generated)
+>>> download("gtzan")                                # doctest: +SKIP  (1.2 GB, asks nobody)
+>>> tracks = load_tracks("gtzan")                    # doctest: +SKIP  (443 / 197 / 290)
+>>> tracks = load_tracks("fma_small", genres="four") # doctest: +SKIP
+>>> tracks = load_tracks("~/my_music")               # doctest: +SKIP  (one sub-folder per genre)
+
+Nothing is ever downloaded on import or by :func:`load_tracks` unless
+``download=True`` is passed.
+
+Environment variables
+---------------------
+``MGC_DATA_DIR``
+    The data root holding ``toy/``, ``gtzan/``, ``fma_metadata/``, ``fma_small/``,
+    ``fma_medium/`` and ``downloads/`` (default: the repository's ``data/`` folder,
+    or ``~/mgc_data`` for a pip-installed package). See
+    :func:`mgc_helpers.config.data_root`.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import pandas as pd
+
+from .. import config
+from . import fetch as _fetch
+from . import remotes as _remotes
+from . import splits
+from .fetch import DownloadError, ExtractError
+from .folder import TRACK_COLUMNS, load_folder
+from .fma import GENRE_SETS, load_fma
+from .gtzan import load_gtzan
+
+__all__ = [
+    "NAMES",
+    "DOWNLOADABLE",
+    "load_tracks",
+    "download",
+    "is_downloaded",
+    "report",
+    "DownloadError",
+    "ExtractError",
+    "GENRE_SETS",
+    "splits",
+]
+
+#: Dataset names :func:`load_tracks` knows (besides folder paths).
+NAMES = ("toy", "gtzan", "fma_small", "fma_medium")
+#: Names :func:`download` knows.
+DOWNLOADABLE = ("toy", "gtzan", "gtzan_splits", "fma_metadata", "fma_small", "fma_medium")
+
+
+def _root(root: str | os.PathLike | None) -> Path:
+    return Path(root).expanduser() if root is not None else config.data_root()
+
+
+def _load_toy(root: Path, *, split: str, seed: int, fractions: Sequence[float], **toy_options: Any) -> pd.DataFrame:
+    from .. import toy
+
+    meta = toy.ensure_toy_dataset(root / "toy", **toy_options)
+    tracks = meta.copy()
+    if split in ("default", "artist"):
+        tracks["split"] = splits.toy_artist_split(tracks["genre"], tracks["artist"])
+    elif split == "random":
+        tracks["split"] = splits.stratified_split(tracks["genre"], fractions=fractions, seed=seed)
+    else:
+        raise ValueError(f"split must be 'default', 'artist' or 'random' for the toy dataset, got {split!r}")
+    extra = [c for c in tracks.columns if c not in TRACK_COLUMNS]
+    tracks.attrs.update({"skipped": {}, "converted": {}})
+    return tracks[[*TRACK_COLUMNS, *extra]]
+
+
+def is_downloaded(name: str, *, root: str | os.PathLike | None = None) -> bool:
+    """Whether every file of a downloadable dataset is in place.
+
+    Used from notebook 03 on (a notebook can skip its GTZAN cells when it is not).
+    """
+    if name == "toy":
+        return (_root(root) / "toy" / "metadata.csv").is_file()
+    keys = _remotes.DATASET_FILES[name]
+    base = _root(root)
+    for key in keys:
+        remote = _remotes.REMOTES[key]
+        target = base / remote.target
+        if not (target.is_dir() if remote.archive else (target / remote.filename).is_file()):
+            return False
+    return True
+
+
+def load_tracks(
+    name: str | os.PathLike = "toy",
+    *,
+    root: str | os.PathLike | None = None,
+    split: str = "default",
+    genres: str | Sequence[str] | None = None,
+    seed: int = 0,
+    fractions: Sequence[float] = (0.6, 0.2, 0.2),
+    sr: int = config.SAMPLE_RATE,
+    min_duration: float = 1.0,
+    decode: bool = False,
+    download: bool = False,
+    **toy_options: Any,
+) -> pd.DataFrame:
+    """The tracks table of a dataset: one row per usable track, with an honest split.
+
+    Used from notebook 03 on (notebooks 03–10 start here).
+
+    Parameters
+    ----------
+    name : str or path-like
+        ``"toy"`` (offline, generated on first use), ``"gtzan"``, ``"fma_small"``,
+        ``"fma_medium"``, or a folder with one sub-folder per genre (see
+        :mod:`mgc_helpers.datasets.folder`).
+    root : path-like, optional, keyword-only
+        Data root holding the datasets (default ``$MGC_DATA_DIR``, else the
+        repository's ``data/``). Ignored for a folder path.
+    split : str, keyword-only
+        ``"default"``: the honest split, artist-disjoint (GTZAN: fault-filtered
+        443/197/290; FMA: official; toy: 3/1/1 artists per genre; folder: by
+        ``artists.csv``). ``"random"``: stratified random split, for comparison only
+        (not for FMA). Also ``"filtered"`` (GTZAN), ``"official"`` (FMA), ``"artist"``
+        (toy, folder).
+    genres : str or list of str, optional, keyword-only
+        FMA: ``"four"`` (seed 001), ``"eight"`` (seed 004) or a list of top genres.
+        Toy: the genres to generate. Not for GTZAN or folders (filter the table).
+    seed, fractions : keyword-only
+        Seed and train/valid/test shares of computed splits (random, folder).
+    sr : int, keyword-only
+        Working sample rate (other rates are reported as converted).
+    min_duration : float, keyword-only
+        Files shorter than this (seconds) are skipped.
+    decode : bool, keyword-only
+        Decode every file while checking it (slow; finds truncated data).
+    download : bool, keyword-only
+        Download GTZAN / FMA first if missing (:func:`download`). Off by default:
+        nothing is downloaded unless asked.
+    **toy_options
+        Toy only: options of :func:`mgc_helpers.toy.ensure_toy_dataset` such as
+        ``n_artists`` or ``duration`` (``seed`` here is the split's seed; generate
+        another toy dataset with ``mgc_helpers.toy.ensure_toy_dataset(seed=...)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``track_id, path, genre, artist, split, duration`` (+ extras). Files
+        that were skipped or converted are listed in ``attrs`` (see :func:`report`).
+
+    Raises
+    ------
+    FileNotFoundError
+        The dataset is not there (the message says how to download it).
+    """
+    key = str(name)
+    if toy_options and key != "toy":
+        raise TypeError(f"unexpected option(s) {sorted(toy_options)} for dataset {key!r}")
+    base = _root(root)
+    if key == "toy":
+        if genres is not None:
+            toy_options["genres"] = tuple(genres)
+        return _load_toy(base, split=split, seed=seed, fractions=fractions, **toy_options)
+    probe = dict(sr=sr, min_duration=min_duration, decode=decode)
+    if key in ("gtzan", "fma_small", "fma_medium") and download and not is_downloaded(key, root=base):
+        _download(key, root=base)
+    if key == "gtzan":
+        if genres is not None:
+            raise TypeError("genres= is for FMA; select GTZAN genres from the table")
+        return load_gtzan(base / "gtzan", split=split, seed=seed, fractions=fractions, **probe)
+    if key in ("fma_small", "fma_medium"):
+        return load_fma(base, size=key.split("_")[1], genres=genres, split=split, **probe)
+    path = Path(key).expanduser()
+    if path.is_dir():
+        if genres is not None:
+            raise TypeError("genres= is for FMA and toy; select a folder's genres from the table")
+        return load_folder(path, split=split, seed=seed, fractions=fractions, **probe)
+    raise ValueError(f"unknown dataset {key!r}: use one of {NAMES} or the path of a folder with one sub-folder per genre")
+
+
+def report(tracks: pd.DataFrame) -> pd.DataFrame:
+    """Per-file report of a tracks table: which files were skipped or converted, and why.
+
+    Used from notebook 03 on.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``path, status, reason`` (``status`` is ``"skipped"`` or ``"converted"``).
+    """
+    rows = [(p, "skipped", r) for p, r in tracks.attrs.get("skipped", {}).items()]
+    rows += [(p, "converted", r) for p, r in tracks.attrs.get("converted", {}).items()]
+    return pd.DataFrame(rows, columns=["path", "status", "reason"])
+
+
+def download(
+    name: str,
+    *,
+    root: str | os.PathLike | None = None,
+    remotes: Mapping[str, _remotes.Remote] | None = None,
+    force: bool = False,
+    keep_archive: bool = False,
+    progress: bool = True,
+    retries: int = 2,
+    backoff: float = 1.0,
+    timeout: float = 60.0,
+    say: Callable[[str], None] = print,
+) -> Path:
+    """Download a dataset (checksummed, mirrors in order) and extract it into the data root.
+
+    Used from notebook 03 on; also ``python -m mgc_helpers download <name>``. Never
+    called on import or by a default notebook run. Each file is announced with its
+    size, fetched from the first mirror that works, verified against its hash
+    (a mismatch is discarded, reported with both hashes, and the next mirror is
+    tried), then archives are extracted all-or-nothing (see
+    :mod:`mgc_helpers.datasets.fetch`). What is already in place is not fetched again.
+
+    Parameters
+    ----------
+    name : str
+        ``"gtzan"`` (1.2 GB + split lists), ``"gtzan_splits"`` (20 kB),
+        ``"fma_metadata"``, ``"fma_small"`` (7.2 GiB), ``"fma_medium"`` (22 GiB), or
+        ``"toy"`` (generated locally, nothing downloaded).
+    root : path-like, optional, keyword-only
+        Data root (default ``$MGC_DATA_DIR``, else the repository's ``data/``).
+    remotes : mapping, optional, keyword-only
+        The table of files (default :data:`mgc_helpers.datasets.remotes.REMOTES`;
+        see :func:`~mgc_helpers.datasets.remotes.with_mirrors` to add a mirror).
+    force : bool, keyword-only
+        Download and extract again even if present.
+    keep_archive : bool, keyword-only
+        Keep archives in ``<root>/downloads`` after extraction (default: delete them).
+    progress, retries, backoff, timeout, say : keyword-only
+        As :func:`mgc_helpers.datasets.fetch.fetch`.
+
+    Returns
+    -------
+    pathlib.Path
+        The dataset folder.
+    """
+    base = _root(root)
+    if name == "toy":
+        from .. import toy
+
+        toy.ensure_toy_dataset(base / "toy")
+        return base / "toy"
+    if name not in _remotes.DATASET_FILES:
+        raise ValueError(f"unknown download {name!r}: choose one of {DOWNLOADABLE}")
+    table = dict(_remotes.REMOTES if remotes is None else remotes)
+    base.mkdir(parents=True, exist_ok=True)
+    opts = dict(progress=progress, retries=retries, backoff=backoff, timeout=timeout, say=say)
+    last = base
+    for key in _remotes.DATASET_FILES[name]:
+        remote = table[key]
+        target = base / remote.target
+        last = target
+        if not remote.archive:
+            if force and (target / remote.filename).exists():
+                (target / remote.filename).unlink()
+            _fetch.fetch(remote, folder=target, **opts)
+            continue
+        if target.is_dir() and not force:
+            say(f"{remote.target}: already in place in {base} (force=True downloads it again)")
+            continue
+        _check_room(base, remote)
+        archive = _fetch.fetch(remote, folder=base / "downloads", **opts)
+        say(f"Extracting {archive.name} into {target} ...")
+        source = {"file": remote.filename, "hash": remote.known_hash, "urls": [m.url for m in remote.mirrors]}
+        _fetch.extract_archive(archive, dest=target, source=source)
+        if not keep_archive:
+            archive.unlink()
+        say(f"{remote.target}: ready")
+    return last.parent if name in ("gtzan", "gtzan_splits") else last
+
+
+def _check_room(base: Path, remote: _remotes.Remote) -> None:
+    """An archive needs room for itself and its content (about as big again)."""
+    import shutil
+
+    free = shutil.disk_usage(base).free
+    if 2 * remote.size > free:
+        raise DownloadError(
+            remote.filename,
+            [f"not enough disk space in {base}: downloading and extracting needs about "
+             f"{_remotes.human_size(2 * remote.size)}, only {_remotes.human_size(free)} is free "
+             "(set MGC_DATA_DIR to a bigger disk)"],
+        )
+
+
+_download = download  # load_tracks' ``download`` flag shadows the function inside it

@@ -1,0 +1,301 @@
+"""Checksummed downloads with mirrors and retries, and all-or-nothing extraction.
+
+Used from notebook 03 on, through :func:`mgc_helpers.datasets.download`. The
+transfer itself is :class:`pooch.HTTPDownloader` (requests, streaming, tqdm
+progress bar) and the hash is :func:`pooch.file_hash`; this module adds what pooch
+does not do the way the course needs:
+
+* mirrors are tried in order; a dead mirror (refused connection, HTTP error) falls
+  through to the next one;
+* a transient failure (connection dropped mid-transfer, timeout, HTTP 5xx) is
+  retried on the same mirror, a bounded number of times, with a short back-off;
+* a download whose hash differs is discarded, and the error says which mirror served
+  what (expected and actual hash); the next mirror is tried;
+* downloads go to a hidden ``.part`` file and are renamed into place only after the
+  hash matched; archives are extracted into a hidden temporary folder beside the
+  target and renamed into place only when complete, so a failure never leaves a
+  half-downloaded file or a half-extracted dataset behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlparse
+
+from .remotes import Mirror, Remote, human_size
+
+__all__ = ["DownloadError", "ExtractError", "fetch", "extract_archive", "file_hash", "MARKER"]
+
+#: File written inside an extracted dataset folder: where it came from, with which hash.
+MARKER = ".mgc_download.json"
+
+
+class DownloadError(RuntimeError):
+    """A file could not be downloaded from any mirror; the message lists every attempt.
+
+    Used from notebook 03 on.
+    """
+
+    def __init__(self, filename: str, attempts: list[str]) -> None:
+        self.filename = filename
+        self.attempts = list(attempts)
+        lines = "\n".join(f"  - {a}" for a in attempts) or "  - no mirror is listed"
+        super().__init__(f"Could not download '{filename}'. Attempts:\n{lines}")
+
+
+class ExtractError(RuntimeError):
+    """An archive could not be extracted; the message names the archive and the reason.
+
+    Used from notebook 03 on. Nothing is left in the target folder.
+    """
+
+
+def file_hash(path: str | os.PathLike, *, alg: str = "sha256") -> str:
+    """Hex digest of a file (:func:`pooch.file_hash`).
+
+    Used from notebook 03 on.
+    """
+    import pooch
+
+    return pooch.file_hash(str(path), alg=alg)
+
+
+def _split_hash(known_hash: str) -> tuple[str, str]:
+    alg, _, digest = known_hash.partition(":")
+    if not digest:
+        alg, digest = "sha256", known_hash
+    return alg.lower(), digest.lower()
+
+
+def _matches(path: Path, remote: Remote) -> bool:
+    """Whether ``path`` has the canonical hash or the hash one mirror is known to serve."""
+    wanted = {remote.known_hash} | {m.known_hash for m in remote.mirrors if m.known_hash}
+    for known in wanted:
+        alg, digest = _split_hash(known)
+        if file_hash(path, alg=alg) == digest:
+            return True
+    return False
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """Worth retrying on the same mirror: dropped connection, timeout, server error."""
+    import requests
+
+    if isinstance(exc, requests.HTTPError):
+        status = exc.response.status_code if exc.response is not None else 0
+        return status >= 500 or status == 429
+    if isinstance(exc, requests.ConnectionError) and "refused" in str(exc).lower():
+        return False  # nobody listens there: no point in asking again
+    return isinstance(
+        exc,
+        (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+         requests.exceptions.ContentDecodingError, ConnectionError, TimeoutError),
+    )
+
+
+def _check_space(folder: Path, size: int, filename: str) -> None:
+    free = shutil.disk_usage(folder).free
+    if size > free:
+        raise DownloadError(
+            filename,
+            [f"not enough disk space in {folder}: it needs about {human_size(size)}, "
+             f"only {human_size(free)} is free (set MGC_DATA_DIR to a bigger disk)"],
+        )
+
+
+def _try_mirror(
+    remote: Remote, mirror: Mirror, part: Path, *, progress: bool, timeout: float
+) -> str | None:
+    """Download once from ``mirror`` into ``part``; ``None`` if the hash matched, else the reason."""
+    import pooch
+
+    downloader = pooch.HTTPDownloader(progressbar=progress, timeout=timeout, chunk_size=1 << 16)
+    downloader(mirror.url, str(part), None)
+    alg, expected = _split_hash(remote.hash_for(mirror))
+    actual = file_hash(part, alg=alg)
+    if actual == expected:
+        return None
+    part.unlink(missing_ok=True)
+    return (
+        f"{mirror.url} served a file whose {alg} hash is {actual}, but {expected} was expected: "
+        "the download was discarded"
+    )
+
+
+def fetch(
+    remote: Remote,
+    *,
+    folder: str | os.PathLike,
+    progress: bool = True,
+    retries: int = 2,
+    backoff: float = 1.0,
+    timeout: float = 60.0,
+    say: Callable[[str], None] = print,
+) -> Path:
+    """Download one file into ``folder``, verified against its hash, trying every mirror.
+
+    Used from notebook 03 on (through :func:`mgc_helpers.datasets.download`). A file
+    already there with the right hash is not downloaded again.
+
+    Parameters
+    ----------
+    remote : Remote
+        Entry of :data:`mgc_helpers.datasets.remotes.REMOTES`.
+    folder : path-like
+        Where the file goes (created if needed).
+    progress : bool, keyword-only
+        Show a tqdm progress bar.
+    retries : int, keyword-only
+        How many more times a mirror is asked after a transient failure.
+    backoff : float, keyword-only
+        Seconds to wait before retry ``k`` are ``backoff * k``.
+    timeout : float, keyword-only
+        Seconds without data before a request is given up.
+    say : callable, keyword-only
+        Where progress messages go (``print``).
+
+    Returns
+    -------
+    pathlib.Path
+        The verified file.
+
+    Raises
+    ------
+    DownloadError
+        No mirror served the file with the expected hash; the message lists what
+        each mirror did (including both hashes on a mismatch).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / remote.filename
+    if target.is_file():
+        if _matches(target, remote):
+            say(f"{remote.filename}: already downloaded and verified ({target})")
+            return target
+        keep = target.with_name(target.name + ".unverified")
+        os.replace(target, keep)
+        say(f"{remote.filename}: the copy in {folder} has the wrong hash; kept as {keep.name}, downloading again")
+    _check_space(folder, remote.size, remote.filename)
+    say(f"Downloading {remote.filename} ({human_size(remote.size)}): {remote.description}")
+    attempts: list[str] = []
+    part = folder / f".{remote.filename}.{os.getpid()}.part"
+    for mirror in remote.mirrors:
+        host = urlparse(mirror.url).netloc
+        for attempt in range(retries + 1):
+            say(f"  from {host}" + (f" (retry {attempt})" if attempt else "") + (f": {mirror.note}" if mirror.note else ""))
+            try:
+                problem = _try_mirror(remote, mirror, part, progress=progress, timeout=timeout)
+            except Exception as exc:  # requests / OS errors: decide whether to retry
+                part.unlink(missing_ok=True)
+                if _is_transient(exc) and attempt < retries:
+                    attempts.append(f"{mirror.url}: try {attempt + 1} failed ({_reason(exc)}); retried")
+                    time.sleep(backoff * (attempt + 1))
+                    continue
+                attempts.append(f"{mirror.url}: {_reason(exc)}")
+                break
+            if problem is not None:
+                say(f"  {problem}")
+                attempts.append(problem)
+                break  # a mismatch will not go away by asking again: next mirror
+            os.replace(part, target)
+            say(f"  verified {remote.known_hash.split(':')[0]} and saved to {target}")
+            return target
+    raise DownloadError(remote.filename, attempts)
+
+
+def _members_are_safe(names: list[str], archive: Path) -> None:
+    for name in names:
+        p = Path(name)
+        if p.is_absolute() or ".." in p.parts:
+            raise ExtractError(f"Refusing to extract '{archive}': member '{name}' would land outside the target folder")
+
+
+def _unpack(archive: Path, into: Path) -> None:
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as zf:
+                _members_are_safe(zf.namelist(), archive)
+                bad = zf.testzip()
+                if bad is not None:
+                    raise ExtractError(f"Cannot extract '{archive}': member '{bad}' is corrupt (CRC error)")
+                zf.extractall(into)
+        elif tarfile.is_tarfile(archive):
+            with tarfile.open(archive, "r:*") as tf:
+                tf.extractall(into, filter="data")
+        else:
+            raise ExtractError(f"Cannot extract '{archive}': it is neither a zip nor a tar archive")
+    except ExtractError:
+        raise
+    except Exception as exc:  # truncated gzip (EOFError), tarfile.ReadError, zlib.error, OSError...
+        raise ExtractError(f"Cannot extract '{archive}': {_reason(exc)} (the archive is damaged or incomplete)") from exc
+
+
+def _content_root(folder: Path) -> Path:
+    """The single top-level folder of an unpacked archive (ignoring macOS junk), or ``folder``."""
+    entries = [p for p in folder.iterdir() if p.name != "__MACOSX" and not p.name.startswith("._")]
+    if len(entries) == 1 and entries[0].is_dir():
+        return entries[0]
+    return folder
+
+
+def extract_archive(
+    archive: str | os.PathLike, *, dest: str | os.PathLike, source: dict | None = None
+) -> Path:
+    """Extract a zip or tar archive so that ``dest`` appears complete or not at all.
+
+    Used from notebook 03 on (through :func:`mgc_helpers.datasets.download`). The
+    archive is unpacked into a hidden temporary folder beside ``dest``; if it holds a
+    single top-level folder (``genres/``, ``fma_small/``), that folder becomes
+    ``dest``. The rename is atomic; an existing ``dest`` is replaced only after the
+    new one is complete. Members with absolute paths or ``..`` are refused.
+
+    Parameters
+    ----------
+    archive : path-like
+        A ``.zip``, ``.tar``, ``.tar.gz``... file.
+    dest : path-like
+        Folder to create.
+    source : dict, optional
+        Written as JSON to ``dest/.mgc_download.json`` (where the data came from).
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``.
+
+    Raises
+    ------
+    ExtractError
+        The archive is damaged, truncated, unsafe or not an archive (``dest`` is
+        left as it was).
+    """
+    archive, dest = Path(archive), Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
+    try:
+        _unpack(archive, tmp)
+        content = _content_root(tmp)
+        if source is not None:
+            (content / MARKER).write_text(json.dumps(source, indent=2), encoding="utf-8")
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+            os.replace(dest, old)
+            os.replace(content, dest)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(content, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dest

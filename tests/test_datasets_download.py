@@ -1,0 +1,236 @@
+"""Downloads, offline: a local HTTP server serves miniature GTZAN / FMA archives built from generated audio."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from archive_fixtures import digest, fma_files, fma_table, gtzan_files, gtzan_table, no_partials
+from httpserver import Route, dead_url, serve
+from mgc_helpers import datasets
+from mgc_helpers.datasets import fetch, remotes
+
+QUIET = dict(progress=False, backoff=0.01, timeout=5.0, say=lambda msg: None)
+
+
+@pytest.fixture(scope="module")
+def gtzan_payload():
+    return gtzan_files()
+
+
+@pytest.fixture(scope="module")
+def fma_payload():
+    return fma_files()
+
+
+def _routes(files, **overrides):
+    routes = {path: Route(data) for path, data in files.items()}
+    routes.update(overrides)
+    return routes
+
+
+def test_good_gtzan_download_then_load(tmp_path, gtzan_payload):
+    messages = []
+    with serve(_routes(gtzan_payload), max_requests=8) as server:
+        table = gtzan_table(gtzan_payload, base=server.url(""))
+        folder = datasets.download("gtzan", root=tmp_path, remotes=table, **{**QUIET, "say": messages.append})
+        assert server.total == 4 and set(server.requests.values()) == {1}    # one request per file
+        again = datasets.download("gtzan", root=tmp_path, remotes=table, **QUIET)
+        assert server.total == 4 and again == folder                       # already there: nothing fetched
+        (folder / "genres" / "blues" / "blues.00000.au").unlink()          # damaged by hand...
+        datasets.download("gtzan", root=tmp_path, remotes=table, force=True, **QUIET)
+        assert server.total == 8                                            # ...force=True fetches everything again
+    assert folder == tmp_path / "gtzan"
+    assert sorted(p.name for p in (folder / "genres").iterdir()) == [fetch.MARKER, "blues", "rock"]
+    assert (folder / "genres" / "blues" / "blues.00001.au").is_file()
+    assert (folder / "genres" / fetch.MARKER).is_file()
+    assert not (tmp_path / "downloads" / "genres.tar.gz").exists()         # archive deleted after extraction
+    assert no_partials(tmp_path)
+    assert any("genres.tar.gz" in m and "kB" in m for m in messages)       # the size is announced first
+    assert datasets.is_downloaded("gtzan", root=tmp_path)
+
+    tracks = datasets.load_tracks("gtzan", root=tmp_path)
+    assert list(tracks.columns) == ["track_id", "path", "genre", "artist", "split", "duration"]
+    assert dict(zip(tracks["track_id"], tracks["split"])) == {
+        "blues.00000": "train", "blues.00001": "valid", "blues.00002": "test",
+        "rock.00000": "train", "rock.00001": "test",
+    }
+    assert tracks["artist"].isna().all()
+    assert tracks["duration"].to_numpy() == pytest.approx(1.5, abs=0.01)
+    assert list(tracks.attrs["excluded"]) == [str(folder / "genres" / "rock" / "rock.00002.au")]
+
+
+def test_checksum_mismatch_names_file_and_both_hashes_and_extracts_nothing(tmp_path, gtzan_payload):
+    wrong = b"this is not the archive you are looking for" * 100
+    routes = _routes(gtzan_payload, **{"/gtzan/genres.tar.gz": Route(wrong)})
+    with serve(routes, max_requests=8) as server:
+        table = gtzan_table(gtzan_payload, base=server.url(""))
+        with pytest.raises(datasets.DownloadError) as err:
+            datasets.download("gtzan", root=tmp_path, remotes=table, **QUIET)
+        assert server.requests["/gtzan/genres.tar.gz"] == 1                 # a mismatch is not retried
+    text = str(err.value)
+    expected = table["gtzan_audio"].known_hash.split(":")[1]
+    assert "genres.tar.gz" in text and expected in text and digest(wrong) in text
+    assert server.url("/gtzan/genres.tar.gz") in text and "discarded" in text
+    assert not (tmp_path / "gtzan" / "genres").exists()
+    assert not (tmp_path / "downloads" / "genres.tar.gz").exists()
+    assert no_partials(tmp_path)
+
+
+def test_mismatching_mirror_falls_through_and_a_mirror_can_list_its_own_hash(tmp_path, gtzan_payload):
+    other = gtzan_payload["/gtzan/train_filtered.txt"] + b"\n"
+    routes = _routes(gtzan_payload, **{"/other/train_filtered.txt": Route(other)})
+    with serve(routes, max_requests=8) as server:
+        table = gtzan_table(gtzan_payload, {"gtzan_train": [server.url("/other/train_filtered.txt")]},
+                            base=server.url(""))
+        messages = []
+        path = fetch.fetch(table["gtzan_train"], folder=tmp_path / "a", **{**QUIET, "say": messages.append})
+        assert path.read_bytes() == gtzan_payload["/gtzan/train_filtered.txt"]
+        assert any(digest(other) in m for m in messages)
+        # the same copy is accepted when the mirror is known to serve it (its own hash listed explicitly)
+        known = replace(table["gtzan_train"], mirrors=(
+            remotes.Mirror(server.url("/other/train_filtered.txt"), known_hash="sha256:" + digest(other)),))
+        assert fetch.fetch(known, folder=tmp_path / "b", **QUIET).read_bytes() == other
+        assert server.requests["/other/train_filtered.txt"] == 2 and server.requests["/gtzan/train_filtered.txt"] == 1
+
+
+@pytest.mark.parametrize("dead", ["refused", "404"])
+def test_dead_first_mirror_falls_through_to_the_second(tmp_path, gtzan_payload, dead):
+    with serve(_routes(gtzan_payload), max_requests=8) as server:
+        first = dead_url() if dead == "refused" else server.url("/nowhere/genres.tar.gz")
+        table = gtzan_table(gtzan_payload, {"gtzan_audio": [first]}, base=server.url(""))
+        datasets.download("gtzan", root=tmp_path, remotes=table, **QUIET)
+        assert server.requests["/gtzan/genres.tar.gz"] == 1
+        assert server.requests.get("/nowhere/genres.tar.gz", 0) == (1 if dead == "404" else 0)  # 404: no retry
+    assert (tmp_path / "gtzan" / "genres" / "rock" / "rock.00002.au").is_file()
+
+
+def test_interrupted_transfer_is_retried(tmp_path, gtzan_payload):
+    routes = _routes(gtzan_payload, **{"/gtzan/genres.tar.gz": Route(gtzan_payload["/gtzan/genres.tar.gz"], interrupt=1)})
+    with serve(routes, max_requests=8) as server:
+        table = gtzan_table(gtzan_payload, base=server.url(""))
+        datasets.download("gtzan", root=tmp_path, remotes=table, retries=1, **{k: v for k, v in QUIET.items()})
+        assert server.requests["/gtzan/genres.tar.gz"] == 2
+    assert len(list((tmp_path / "gtzan" / "genres").rglob("*.au"))) == 6
+    assert no_partials(tmp_path)
+
+
+def test_transfer_that_keeps_failing_gives_up_after_the_retries(tmp_path, gtzan_payload):
+    routes = {"/x.txt": Route(b"abc" * 1000, interrupt=10), "/y.txt": Route(status=503)}
+    with serve(routes, max_requests=10) as server:
+        remote = remotes.Remote("x.txt", "sha256:" + digest(b"abc" * 1000), 3000,
+                                (remotes.Mirror(server.url("/x.txt")), remotes.Mirror(server.url("/y.txt"))))
+        with pytest.raises(datasets.DownloadError) as err:
+            fetch.fetch(remote, folder=tmp_path, retries=2, **{k: v for k, v in QUIET.items()})
+        assert server.requests["/x.txt"] == 3 and server.requests["/y.txt"] == 3     # bounded
+    assert "x.txt" in str(err.value) and "503" in str(err.value)
+    assert not list(tmp_path.iterdir())
+
+
+def test_damaged_archive_leaves_nothing_half_extracted(tmp_path, gtzan_payload):
+    truncated = gtzan_payload["/gtzan/genres.tar.gz"][:-2000]
+    files = {**gtzan_payload, "/gtzan/genres.tar.gz": truncated}
+    with serve(_routes(files), max_requests=8) as server:
+        table = gtzan_table(files, base=server.url(""))                      # the hash matches the damaged file
+        with pytest.raises(datasets.ExtractError, match="genres.tar.gz"):
+            datasets.download("gtzan", root=tmp_path, remotes=table, **QUIET)
+    assert not (tmp_path / "gtzan" / "genres").exists()
+    assert [p.name for p in (tmp_path / "gtzan").iterdir()] == ["splits"]
+    assert no_partials(tmp_path)
+
+
+def test_existing_wrong_file_is_kept_aside_and_replaced(tmp_path, gtzan_payload):
+    good = gtzan_payload["/gtzan/test_filtered.txt"]
+    (tmp_path / "test_filtered.txt").write_bytes(b"edited by hand")
+    with serve(_routes(gtzan_payload), max_requests=4) as server:
+        table = gtzan_table(gtzan_payload, base=server.url(""))
+        fetch.fetch(table["gtzan_test"], folder=tmp_path, **QUIET)
+    assert (tmp_path / "test_filtered.txt").read_bytes() == good
+    assert (tmp_path / "test_filtered.txt.unverified").read_bytes() == b"edited by hand"
+
+
+def test_not_enough_disk_space_is_said_before_downloading(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9, 10**6))
+    with pytest.raises(datasets.DownloadError, match="not enough disk space"):
+        datasets.download("fma_small", root=tmp_path, **QUIET)               # no request is ever made
+    with pytest.raises(datasets.DownloadError, match="not enough disk space"):
+        fetch.fetch(remotes.REMOTES["fma_metadata"], folder=tmp_path, **QUIET)
+
+
+def test_unsafe_or_unknown_archives_are_refused(tmp_path):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("../evil.txt", "x")
+    (tmp_path / "evil.zip").write_bytes(buf.getvalue())
+    with pytest.raises(datasets.ExtractError, match="outside"):
+        fetch.extract_archive(tmp_path / "evil.zip", dest=tmp_path / "out")
+    (tmp_path / "plain.bin").write_bytes(b"hello")
+    with pytest.raises(datasets.ExtractError, match="neither"):
+        fetch.extract_archive(tmp_path / "plain.bin", dest=tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evil.zip", "plain.bin"]
+
+
+def test_fma_download_and_load_skip_bad_mp3s(tmp_path, fma_payload):
+    with serve(_routes(fma_payload), max_requests=4) as server:
+        table = fma_table(fma_payload, base=server.url(""))
+        folder = datasets.download("fma_small", root=tmp_path, remotes=table, keep_archive=True, **QUIET)
+        assert server.total == 2
+    assert folder == tmp_path / "fma_small" and (folder / "000" / "000002.mp3").is_file()
+    assert (tmp_path / "fma_metadata" / "tracks.csv").is_file()
+    assert (tmp_path / "downloads" / "fma_small.zip").is_file()              # keep_archive=True
+    with pytest.warns(UserWarning, match="2 file"):
+        tracks = datasets.load_tracks("fma_small", root=tmp_path)
+    assert list(tracks["track_id"]) == [2, 5, 10, 140, 141]
+    assert list(tracks["split"]) == ["train", "train", "valid", "test", "test"]
+    assert list(tracks["artist"][:2]) == ["AWOL", "AWOL"]
+    assert tracks["duration"].to_numpy() == pytest.approx(2.0, abs=0.1)
+    rep = datasets.report(tracks)
+    skipped = rep[rep["status"] == "skipped"].set_index("path")["reason"]
+    assert set(skipped.index) == {str(folder / "000" / "000666.mp3"), str(folder / "000" / "000667.mp3")}
+    assert "empty" in skipped[str(folder / "000" / "000666.mp3")]
+    assert "not a readable audio file" in skipped[str(folder / "000" / "000667.mp3")]
+    assert (rep["status"] == "converted").sum() == 5                          # 44.1 kHz -> resampled on load
+    with pytest.warns(UserWarning):
+        four = datasets.load_tracks("fma_small", root=tmp_path, genres="four")
+    assert set(four["genre"]) == {"Hip-Hop", "Folk"}
+    with pytest.raises(ValueError, match="official"):
+        datasets.load_tracks("fma_small", root=tmp_path, split="random")
+    with pytest.raises(FileNotFoundError, match="download fma_medium"):
+        datasets.load_tracks("fma_medium", root=tmp_path)
+
+
+def test_load_tracks_downloads_only_when_asked(tmp_path, gtzan_payload, monkeypatch):
+    with pytest.raises(FileNotFoundError, match="download gtzan"):
+        datasets.load_tracks("gtzan", root=tmp_path)                         # default: never downloads
+    with serve(_routes(gtzan_payload), max_requests=4) as server:
+        monkeypatch.setattr(remotes, "REMOTES", gtzan_table(gtzan_payload, base=server.url("")))
+        monkeypatch.setattr(fetch.time, "sleep", lambda s: None)
+        tracks = datasets.load_tracks("gtzan", root=tmp_path, download=True)
+        assert server.total == 4
+    assert len(tracks) == 5
+
+
+def test_importing_and_naming_datasets_downloads_nothing(monkeypatch):
+    import requests
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a download was attempted")
+
+    monkeypatch.setattr(requests, "get", refuse)
+    import importlib
+
+    importlib.reload(datasets)
+    assert datasets.DOWNLOADABLE and remotes.REMOTES["gtzan_audio"].mirrors[0].url.startswith("https://huggingface.co")
+    with pytest.raises(ValueError, match="unknown download"):
+        datasets.download("mnist")
+    assert remotes.human_size(1_225_000_000) == "1.2 GB" and remotes.human_size(10) == "10 B"
+    table = remotes.with_mirrors(remotes.REMOTES, "gtzan_audio", "http://mirror.example/genres.tar.gz")
+    assert table["gtzan_audio"].mirrors[0].url == "http://mirror.example/genres.tar.gz"
+    assert len(table["gtzan_audio"].mirrors) == 3 and len(remotes.REMOTES["gtzan_audio"].mirrors) == 2
