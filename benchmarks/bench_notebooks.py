@@ -33,15 +33,19 @@ BUDGET_S, BUDGET_MB, BUDGET_TOTAL_S = 90.0, 1536.0, 600.0
 class PeakRSS:
     """Samples the resident memory of a process and its children in a thread."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
-        self.pid, self.interval, self.peak = pid, interval, 0
+    def __init__(self, get_pid, interval: float = 0.05) -> None:
+        self.get_pid, self.interval, self.peak = get_pid, interval, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        pid = None
+        while pid is None and not self._stop.is_set():  # the kernel starts inside execute()
+            pid = self.get_pid()
+            time.sleep(self.interval)
         try:
-            proc = psutil.Process(self.pid)
-        except psutil.Error:
+            proc = psutil.Process(pid)
+        except (psutil.Error, TypeError, ValueError):
             return
         while not self._stop.is_set():
             try:
@@ -71,13 +75,17 @@ def run_notebook(path: Path, *, timeout: int = 600) -> dict:
                             resources={"metadata": {"path": str(path.parent)}})
     t0 = time.perf_counter()
     error = None
-    with client.setup_kernel():
-        pid = client.km.provisioner.process.pid
-        with PeakRSS(pid) as mem:
-            try:
-                client.execute()
-            except Exception as exc:  # report and go on with the other notebooks
-                error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+    def kernel_pid() -> int | None:
+        km = client.km
+        proc = getattr(getattr(km, "provisioner", None), "process", None) if km is not None else None
+        return getattr(proc, "pid", None)
+
+    with PeakRSS(kernel_pid) as mem:
+        try:
+            client.execute()
+        except Exception as exc:  # report and go on with the other notebooks
+            error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     wall = time.perf_counter() - t0
     return {"notebook": path.name, "wall_s": round(wall, 1), "peak_rss_mb": round(mem.peak / 2**20),
             "error": error}
