@@ -368,3 +368,47 @@ def test_scale_detection_ignores_zero_references():
     assert checks._scale_of(np.ones(3), np.zeros(3)) is None
     assert checks._scale_of(2 * np.arange(1.0, 4.0), np.arange(1.0, 4.0)) == pytest.approx(2.0)
     assert checks._scale_of(np.arange(1.0, 4.0), np.arange(1.0, 4.0)) is None  # c = 1 is no mistake
+
+
+# ----------------------------------------------------------------------------- notebook 09
+def _sem(r_s, sigma2):
+    r_s = np.asarray(r_s, dtype=float)
+    return (sigma2 / r_s[0] - 1) ** 2 + 2 * np.sum((r_s[1:] / r_s[0]) ** 2)
+
+
+def _adjacency(S):
+    A = np.exp(-((S + S.T) / 2) ** 2)
+    np.fill_diagonal(A, 0.0)
+    return A
+
+
+def _eigengap(lam, k_max):
+    lam = np.asarray(lam, dtype=float)
+    return int(np.argmax(lam[1:k_max] - lam[2:k_max + 1])) + 2
+
+
+def test_segmentation_checks_accept_correct_answers(capsys):
+    checks.check_sem_formula(_sem)
+    checks.check_adjacency(_adjacency)
+    checks.check_eigengap_k(_eigengap)
+    assert capsys.readouterr().out.count("✅") == 3
+
+
+def test_sem_check_rejects_a_missing_factor():
+    with pytest.raises(ExerciseError, match="my_sem"):
+        checks.check_sem_formula(lambda r, s: (s / r[0] - 1) ** 2 + np.sum((np.asarray(r[1:]) / r[0]) ** 2))
+
+
+@pytest.mark.parametrize("wrong, diagnosis", [
+    (lambda S: (lambda A: (np.fill_diagonal(A, 0.0), A)[1])(np.exp(-S ** 2)), "not symmetric"),
+    (lambda S: np.exp(-((S + S.T) / 2) ** 2), "diagonal must be 0"),
+])
+def test_adjacency_check_diagnoses_mistakes(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        checks.check_adjacency(wrong)
+
+
+def test_eigengap_check_rejects_an_off_by_one_answer():
+    with pytest.raises(ExerciseError) as info:
+        checks.check_eigengap_k(lambda lam, k_max: _eigengap(lam, k_max) - 1)
+    assert "my_eigengap_k" in str(info.value) and "λ_k" in str(info.value)
