@@ -412,3 +412,55 @@ def test_eigengap_check_rejects_an_off_by_one_answer():
     with pytest.raises(ExerciseError) as info:
         checks.check_eigengap_k(lambda lam, k_max: _eigengap(lam, k_max) - 1)
     assert "my_eigengap_k" in str(info.value) and "λ_k" in str(info.value)
+
+
+# --------------------------------------------------------------------------- notebook 03
+def _n_components(ratios, target):
+    return int(np.searchsorted(np.cumsum(ratios), target - 1e-12) + 1)
+
+
+def _vote(track_ids, predictions):
+    from collections import Counter
+
+    groups = {}
+    for t, p in zip(track_ids, predictions):
+        groups.setdefault(t, []).append(p)
+    out = {}
+    for t, preds in groups.items():
+        counts = Counter(preds)
+        best = max(counts.values())
+        out[t] = sorted(g for g, c in counts.items() if c == best)[0]
+    return out
+
+
+def test_notebook03_checks_accept_correct_answers(capsys):
+    checks.check_n_components(_n_components)
+    checks.check_majority_vote(_vote)
+    checks.check_majority_vote(lambda t, p: __import__("pandas").Series(_vote(t, p)))
+    assert capsys.readouterr().out.count("✅") == 3
+
+
+@pytest.mark.parametrize("wrong, diagnosis", [
+    (lambda r, t: _n_components(r, t) - 1, "one too small"),
+    (lambda r, t: int(np.argmax(np.cumsum(r) > t)) + 2, "one too large|not right"),
+    (lambda r, t: 0.5, "whole number"),
+    (lambda r, t: None, "not written"),
+])
+def test_n_components_check_diagnoses_mistakes(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis) as info:
+        checks.check_n_components(wrong)
+    assert "Hint" in str(info.value) or "whole number" in str(info.value) or "not written" in str(info.value)
+
+
+def test_majority_vote_check_diagnoses_mistakes():
+    from collections import Counter
+
+    first_seen = lambda t, p: {k: Counter([q for s, q in zip(t, p) if s == k]).most_common(1)[0][0] for k in t}
+    with pytest.raises(ExerciseError, match="same number of votes"):
+        checks.check_majority_vote(first_seen)
+    with pytest.raises(ExerciseError, match="wrong genre"):
+        checks.check_majority_vote(lambda t, p: {k: p[0] for k in t})
+    with pytest.raises(ExerciseError, match="keys"):
+        checks.check_majority_vote(lambda t, p: {"?": p[0]})
+    with pytest.raises(ExerciseError, match="dict"):
+        checks.check_majority_vote(lambda t, p: list(p))
