@@ -26,6 +26,7 @@ _SUBMODULES = (
     "datasets",
     "evaluation",
     "features",
+    "models",
     "fourier",
     "plots",
     "segmentation",

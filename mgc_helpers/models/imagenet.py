@@ -1,0 +1,360 @@
+"""ImageNet backbones on spectrogram images: VGG16, ResNet50, MobileNetV2 (seeds 003 and 004).
+
+Taught in notebook 08 (transfer learning). A log-mel spectrogram becomes a 3-channel
+"image" (:func:`spectrogram_image`), a ``keras.applications`` network pretrained on
+ImageNet extracts features, and a new head classifies genres: seed 003's 256-128-64
+dense layers. Training goes in two phases (seed 004): first the head alone on the frozen
+backbone, then the top blocks unfrozen at a lower learning rate (:func:`two_phase_fit`);
+seed 003 adds cyclical learning rates and the 1cycle policy (:func:`one_cycle_lr`,
+:func:`cyclic_lr`).
+
+``weights="imagenet"`` downloads the weights (Keras caches them in ``~/.keras``) when the
+machine is online (Colab, Binder). Offline one sentence says so and the network starts
+from random weights, so the notebook still runs (but then it is not transfer learning).
+
+References
+----------
+K. Simonyan, A. Zisserman, "Very deep convolutional networks for large-scale image
+recognition", 2014; K. He et al., "Deep residual learning for image recognition", 2016;
+M. Sandler et al., "MobileNetV2", 2018; L. N. Smith, "Cyclical learning rates for
+training neural networks", 2017, and "A disciplined approach to neural network
+hyper-parameters", 2018.
+"""
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    import keras
+
+__all__ = [
+    "BACKBONES",
+    "TOP_BLOCKS",
+    "spectrogram_image",
+    "spectrogram_images",
+    "preprocess",
+    "load_backbone",
+    "build_classifier",
+    "unfreeze_top",
+    "two_phase_fit",
+    "one_cycle_lr",
+    "cyclic_lr",
+    "one_cycle_schedule",
+]
+
+#: Backbone name -> (``keras.applications`` constructor, module with ``preprocess_input``).
+BACKBONES: dict[str, tuple[str, str]] = {
+    "vgg16": ("VGG16", "vgg16"),
+    "resnet50": ("ResNet50", "resnet"),
+    "mobilenetv2": ("MobileNetV2", "mobilenet_v2"),
+}
+
+#: Layer-name prefixes of each backbone's top blocks, from the output down (what
+#: :func:`unfreeze_top` thaws, one group per block).
+TOP_BLOCKS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "vgg16": (("block5_",), ("block4_",), ("block3_",)),
+    "resnet50": (("conv5_block3_",), ("conv5_block2_",), ("conv5_block1_",), ("conv4_",)),
+    "mobilenetv2": (("Conv_1", "out_relu", "block_16_"), ("block_15_",), ("block_14_",), ("block_13_",)),
+}
+
+
+def _check(backbone: str) -> str:
+    if backbone not in BACKBONES:
+        raise ValueError(f"backbone must be one of {sorted(BACKBONES)}, got {backbone!r}")
+    return backbone
+
+
+# --------------------------------------------------------------------------- spectrogram -> image
+def _resize(a: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Bilinear resize of the last two axes (pixel centres aligned, like an image resize)."""
+    out = a
+    for axis, n_out in ((-2, shape[0]), (-1, shape[1])):
+        n_in = out.shape[axis]
+        pos = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, n_in - 1)
+        w = (pos - lo).reshape([-1 if ax == axis % out.ndim else 1 for ax in range(out.ndim)])
+        out = np.take(out, lo, axis=axis) * (1 - w) + np.take(out, hi, axis=axis) * w
+    return out
+
+
+def spectrogram_images(
+    S_db: np.ndarray,
+    *,
+    size: tuple[int, int] = (224, 224),
+    top_db: float = 80.0,
+    cmap: str | None = None,
+) -> np.ndarray:
+    """A batch of spectrograms in dB ``(n, n_mels, frames)`` as RGB images ``(n, H, W, 3)`` in [0, 255].
+
+    Taught in notebook 08. Each spectrogram is scaled from ``[max - top_db, max]`` to
+    ``[0, 255]`` (its loudest bin white), flipped so that low frequencies are at the
+    bottom (as it is drawn), resized bilinearly to ``size`` (the backbone's input, e.g.
+    224x224), and either repeated on the three channels (``cmap=None``) or coloured with
+    a matplotlib colour map (e.g. ``"magma"``, as when plotted images are used).
+    """
+    S = np.asarray(S_db, dtype=np.float32)
+    if S.ndim != 3:
+        raise ValueError(f"expected a batch (n, n_mels, frames), got shape {S.shape}")
+    peak = S.max(axis=(1, 2), keepdims=True)
+    unit = np.clip((S - (peak - top_db)) / top_db, 0.0, 1.0)[:, ::-1, :]
+    unit = _resize(unit, size)
+    if cmap is None:
+        rgb = np.repeat(unit[..., None], 3, axis=-1)
+    else:
+        import matplotlib
+
+        rgb = matplotlib.colormaps[cmap](unit)[..., :3]
+    return (255.0 * rgb).astype(np.float32)
+
+
+def spectrogram_image(S_db: np.ndarray, *, size: tuple[int, int] = (224, 224), top_db: float = 80.0,
+                      cmap: str | None = None) -> np.ndarray:
+    """One spectrogram in dB ``(n_mels, frames)`` as an RGB image ``(H, W, 3)`` (see :func:`spectrogram_images`).
+
+    Taught in notebook 08.
+    """
+    return spectrogram_images(np.asarray(S_db)[None], size=size, top_db=top_db, cmap=cmap)[0]
+
+
+def preprocess(images: np.ndarray, *, backbone: str) -> np.ndarray:
+    """The backbone's own input normalisation (``keras.applications.<model>.preprocess_input``).
+
+    Taught in notebook 08. VGG16 and ResNet50 expect BGR minus the ImageNet mean pixel;
+    MobileNetV2 expects values in [-1, 1]. Apply it to the [0, 255] images of
+    :func:`spectrogram_images` before training or predicting.
+    """
+    import importlib
+
+    module = importlib.import_module(f"keras.applications.{BACKBONES[_check(backbone)][1]}")
+    return np.asarray(module.preprocess_input(np.array(images, dtype=np.float32, copy=True)))
+
+
+# --------------------------------------------------------------------------- models
+def load_backbone(
+    backbone: str = "vgg16",
+    *,
+    input_shape: tuple[int, int, int] = (224, 224, 3),
+    weights: str | None = "imagenet",
+) -> "keras.Model":
+    """A ``keras.applications`` network without its classifier (``include_top=False``), named ``backbone``.
+
+    Taught in notebook 08. With ``weights="imagenet"`` the pretrained weights are
+    downloaded (once); when that fails (offline), one sentence is printed and the network
+    is returned with random weights instead -- the notebook goes on, but it is then
+    training from scratch, not transfer learning.
+    """
+    import keras
+
+    ctor = getattr(keras.applications, BACKBONES[_check(backbone)][0])
+    kwargs: dict[str, Any] = {"include_top": False, "input_shape": tuple(input_shape)}
+    if weights == "imagenet":
+        try:
+            return ctor(weights="imagenet", name="backbone", **kwargs)
+        except Exception as exc:  # keras.utils.get_file raises a bare Exception("URL fetch failure ...")
+            if not (isinstance(exc, OSError) or "URL fetch failure" in str(exc)):
+                raise
+            print(f"The ImageNet weights of {backbone} could not be downloaded (offline?), so it starts from "
+                  "random weights: this run trains from scratch instead of transferring.")
+    elif weights is not None:
+        kwargs["weights"] = weights  # a path to a weights file
+        return ctor(name="backbone", **kwargs)
+    return ctor(weights=None, name="backbone", **kwargs)
+
+
+def build_classifier(
+    n_classes: int,
+    *,
+    backbone: str = "vgg16",
+    input_shape: tuple[int, int, int] = (224, 224, 3),
+    weights: str | None = "imagenet",
+    head: Sequence[int] = (256, 128, 64),
+    dropout: float = 0.5,
+    pooling: str = "avg",
+) -> "keras.Model":
+    """Backbone (frozen) + seed 003's dense head ``256-128-64`` + softmax over ``n_classes``.
+
+    Taught in notebook 08. The backbone starts frozen (phase 1 of :func:`two_phase_fit`)
+    and runs in inference mode (its batch norms keep the ImageNet statistics).
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of genres.
+    backbone : {"vgg16", "resnet50", "mobilenetv2"}, keyword-only
+    input_shape : tuple, keyword-only
+        Image size (``(224, 224, 3)`` is what ImageNet training used; at least 32x32).
+    weights : "imagenet" or None, keyword-only
+        See :func:`load_backbone` (tests use ``None``).
+    head : sequence of int, keyword-only
+        Units of the ReLU dense layers of the head (seed 003: 256-128-64).
+    dropout : float, keyword-only
+        Dropout after each head layer.
+    pooling : {"avg", "flatten"}, keyword-only
+        How the backbone's last feature map becomes a vector (global average, or all of it).
+    """
+    import keras
+    from keras import layers
+
+    if pooling not in ("avg", "flatten"):
+        raise ValueError(f"pooling must be 'avg' or 'flatten', got {pooling!r}")
+    base = load_backbone(backbone, input_shape=input_shape, weights=weights)
+    base.trainable = False
+    x_in = keras.Input(shape=tuple(input_shape), name="image")
+    x = base(x_in, training=False)
+    x = layers.GlobalAveragePooling2D(name="pool")(x) if pooling == "avg" else layers.Flatten(name="pool")(x)
+    for i, units in enumerate(head, start=1):
+        x = layers.Dense(units, activation="relu", name=f"head{i}")(x)
+        x = layers.Dropout(dropout, name=f"head{i}_dropout")(x)
+    out = layers.Dense(n_classes, activation="softmax", name="genre")(x)
+    return keras.Model(x_in, out, name=f"{backbone}_genres")
+
+
+def unfreeze_top(model: "keras.Model", *, backbone: str, n_blocks: int = 1) -> list[str]:
+    """Make the top ``n_blocks`` blocks of the backbone trainable (batch norms stay frozen); return their names.
+
+    Taught in notebook 08 (phase 2 of seed 004). ``model`` is from :func:`build_classifier`
+    (or the backbone itself). Recompile afterwards, with a lower learning rate.
+    """
+    import keras
+
+    groups = TOP_BLOCKS[_check(backbone)]
+    if not 1 <= n_blocks <= len(groups):
+        raise ValueError(f"n_blocks must be in 1..{len(groups)} for {backbone}, got {n_blocks}")
+    prefixes = tuple(p for group in groups[:n_blocks] for p in group)
+    base = model.get_layer("backbone") if any(l.name == "backbone" for l in model.layers) else model
+    base.trainable = True
+    thawed = []
+    for layer in base.layers:
+        keep = layer.name.startswith(prefixes) and not isinstance(layer, keras.layers.BatchNormalization)
+        layer.trainable = keep
+        if keep and layer.weights:
+            thawed.append(layer.name)
+    return thawed
+
+
+def two_phase_fit(
+    model: "keras.Model",
+    x: Any,
+    y: Any = None,
+    *,
+    backbone: str,
+    epochs: tuple[int, int] = (5, 5),
+    learning_rates: tuple[float, float] = (1e-3, 1e-5),
+    n_blocks: int = 1,
+    validation_data: Any = None,
+    batch_size: int | None = 32,
+    callbacks: Sequence[Any] = (),
+    verbose: int = 0,
+) -> tuple[Any, Any]:
+    """Seed 004's recipe: train the head on the frozen backbone, then fine-tune its top blocks at a lower rate.
+
+    Taught in notebook 08.
+
+    Parameters
+    ----------
+    model : keras.Model
+        From :func:`build_classifier`.
+    x, y
+        Training data (images preprocessed with :func:`preprocess`, integer labels).
+    backbone : str, keyword-only
+        Which backbone ``model`` uses (for :func:`unfreeze_top`).
+    epochs, learning_rates : pairs, keyword-only
+        Per phase (Adam). Phase 2's rate is typically 10-100 times lower.
+    n_blocks : int, keyword-only
+        Top blocks unfrozen in phase 2.
+
+    Returns
+    -------
+    (keras.callbacks.History, keras.callbacks.History)
+        The two phases' histories.
+    """
+    import keras
+
+    base = model.get_layer("backbone")
+    base.trainable = False
+    fit = dict(validation_data=validation_data, batch_size=batch_size, callbacks=list(callbacks), verbose=verbose)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rates[0]), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    first = model.fit(x, y, epochs=epochs[0], **fit)
+    unfreeze_top(model, backbone=backbone, n_blocks=n_blocks)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rates[1]), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    second = model.fit(x, y, epochs=epochs[0] + epochs[1], initial_epoch=epochs[0], **fit)
+    return first, second
+
+
+# --------------------------------------------------------------------------- learning-rate schedules
+def one_cycle_lr(
+    step: Any,
+    *,
+    total_steps: int,
+    max_lr: float,
+    pct_start: float = 0.3,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+    xp: Any = np,
+) -> Any:
+    """Smith's 1cycle policy (cosine form): warm up from ``max_lr/div_factor`` to ``max_lr``, then anneal.
+
+    Taught in notebook 08 (seed 003). During the first ``pct_start`` of the steps the rate
+    rises, then it falls to ``max_lr / (div_factor * final_div_factor)``. ``xp`` is the
+    array module (NumPy, or ``keras.ops`` inside :func:`one_cycle_schedule`).
+    """
+    start, low = max_lr / div_factor, max_lr / (div_factor * final_div_factor)
+    step = xp.cast(step, "float32") if xp is not np else np.asarray(step, dtype=np.float64)
+    up = max(1.0, pct_start * total_steps)
+    down = max(1.0, total_steps - up)
+    p_up = xp.minimum(step / up, 1.0)
+    p_down = xp.clip((step - up) / down, 0.0, 1.0)
+    rising = max_lr + (start - max_lr) / 2 * (1 + xp.cos(np.pi * p_up))
+    falling = low + (max_lr - low) / 2 * (1 + xp.cos(np.pi * p_down))
+    return xp.where(step < up, rising, falling)
+
+
+def cyclic_lr(step: Any, *, base_lr: float, max_lr: float, step_size: int, mode: str = "triangular") -> np.ndarray:
+    """Smith's cyclical learning rate: a triangle between ``base_lr`` and ``max_lr`` every ``2*step_size`` steps.
+
+    Taught in notebook 08 (seed 003). ``mode="triangular2"`` halves the amplitude every cycle.
+    """
+    step = np.asarray(step, dtype=np.float64)
+    cycle = np.floor(1 + step / (2 * step_size))
+    x = np.abs(step / step_size - 2 * cycle + 1)
+    scale = 1.0 if mode == "triangular" else 1.0 / 2.0 ** (cycle - 1)
+    if mode not in ("triangular", "triangular2"):
+        raise ValueError(f"mode must be 'triangular' or 'triangular2', got {mode!r}")
+    return base_lr + (max_lr - base_lr) * np.maximum(0.0, 1 - x) * scale
+
+
+@functools.lru_cache(maxsize=1)
+def _one_cycle_class() -> type:
+    import keras
+
+    @keras.saving.register_keras_serializable(package="mgc_helpers")
+    class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
+        """1cycle learning-rate schedule (see :func:`one_cycle_lr`)."""
+
+        def __init__(self, total_steps: int, max_lr: float, pct_start: float = 0.3, div_factor: float = 25.0,
+                     final_div_factor: float = 1e4) -> None:
+            self.config = dict(total_steps=int(total_steps), max_lr=float(max_lr), pct_start=float(pct_start),
+                               div_factor=float(div_factor), final_div_factor=float(final_div_factor))
+
+        def __call__(self, step: Any) -> Any:
+            return one_cycle_lr(step, xp=keras.ops, **self.config)
+
+        def get_config(self) -> dict[str, Any]:
+            return dict(self.config)
+
+    return OneCycle
+
+
+def one_cycle_schedule(total_steps: int, *, max_lr: float, pct_start: float = 0.3, div_factor: float = 25.0,
+                       final_div_factor: float = 1e4) -> Any:
+    """A Keras learning-rate schedule following :func:`one_cycle_lr`: ``keras.optimizers.Adam(one_cycle_schedule(...))``.
+
+    Taught in notebook 08 (seed 003). ``total_steps`` = epochs x batches per epoch.
+    """
+    return _one_cycle_class()(total_steps, max_lr, pct_start, div_factor, final_div_factor)
