@@ -26,11 +26,14 @@ _SUBMODULES = (
     "datasets",
     "evaluation",
     "features",
-    "models",
     "fourier",
+    "inspection",
+    "models",
     "plots",
     "segmentation",
     "toy",
+    "training",
+    "transfer",
     "widgets",
 )
 

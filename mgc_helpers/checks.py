@@ -712,3 +712,354 @@ def check_majority_vote(fn: Callable[[Sequence[Any], Sequence[Any]], Any]) -> No
                         "count each genre's votes among the segments of one track (collections.Counter or "
                         "np.unique(..., return_counts=True)) and keep the most frequent.")
     _ok(f"`my_majority_vote` is right on {len(cases) + 1} sets of segment predictions, ties included.")
+
+
+# --------------------------------------------------------------------------- notebooks 06–07 (recurrent networks, CRNN)
+def _int_answer(got: Any, *, name: str) -> int:
+    if got is None or got is Ellipsis:
+        raise _fail(f"`{name}` returned nothing: {_NOT_WRITTEN}.")
+    if isinstance(got, bool) or not isinstance(got, (int, np.integer)) and not (
+            isinstance(got, (float, np.floating)) and float(got).is_integer()):
+        raise _fail(f"`{name}` should return a whole number, got {type(got).__name__} {got!r}.")
+    return int(got)
+
+
+def check_skip_gru_update(fn: Callable[[np.ndarray, np.ndarray, float, int, int], np.ndarray]) -> None:
+    """Check ``fn(h_gru, h_skip, alpha, t, k)``: the last line of the skip-GRU update rule.
+
+    Taught in notebook 06 (seed 003's skip-RNN, :class:`mgc_helpers.models.rnn.SkipGRUCell`):
+    ``h_t = (1 - alpha) * h_gru + alpha * h_skip`` when ``t > k``, else ``h_gru``.
+
+    Raises
+    ------
+    ExerciseError
+    """
+    rng = np.random.default_rng(6)
+    cases = []
+    for t, k, alpha in ((5, 2, 0.5), (3, 3, 0.4), (2, 4, 0.3), (9, 1, 0.25), (6, 5, 0.7)):
+        cases.append((np.tanh(rng.normal(size=4)), np.tanh(rng.normal(size=4)), alpha, t, k))
+    for h_gru, h_skip, alpha, t, k in cases:
+        got = _call(fn, (h_gru.copy(), h_skip.copy(), alpha, t, k), name="my_skip_update")
+        if got is None or got is Ellipsis:
+            raise _fail(f"`my_skip_update` returned nothing: {_NOT_WRITTEN}.")
+        got = _numeric(got, name="my_skip_update")
+        mixed = (1 - alpha) * h_gru + alpha * h_skip
+        expected = mixed if t > k else h_gru
+        if got.shape != expected.shape:
+            raise _fail(f"`my_skip_update` {_shape_problem(got.shape, expected.shape)}.")
+        if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
+            continue
+        if t <= k and np.allclose(got, mixed):
+            raise _fail(f"At step t={t} with k={k} you mixed in the skip state.",
+                        "there is no state k steps back yet while t <= k: keep the plain GRU state.")
+        if t > k and np.allclose(got, h_gru):
+            raise _fail(f"At step t={t} with k={k} the skip connection is missing.",
+                        "use the skip state once t is larger than k.")
+        if np.allclose(got, alpha * h_gru + (1 - alpha) * h_skip):
+            raise _fail("The two weights are swapped.", "alpha is the weight of the state k steps back.")
+        if np.allclose(got, h_gru + alpha * h_skip) or np.allclose(got, h_gru + h_skip):
+            raise _fail("You add the skip state on top of the GRU state.",
+                        "the rule is a weighted average (weights 1 - alpha and alpha), so |h| stays <= 1.")
+        raise _fail(f"`my_skip_update` is not right at step t={t} with k={k}.",
+                    "write the rule from the markdown cell term by term.")
+    _ok(f"`my_skip_update` follows the skip-GRU rule in {len(cases)} cases (before and after step k).")
+
+
+def _rnn_params(kind: str, n_inputs: int, units: int) -> int:
+    gates = {"lstm": 4, "gru": 3}[kind]
+    return gates * (units * (n_inputs + units) + units)
+
+
+def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
+    """Check ``fn(kind, n_inputs, units)``: parameters of a Keras LSTM or GRU (``reset_after=False``).
+
+    Taught in notebook 06 (seed 000's LSTM, seed 001's GRUs).
+
+    Raises
+    ------
+    ExerciseError
+    """
+    cases = [("lstm", 64, 128), ("lstm", 128, 32), ("gru", 20, 64), ("gru", 32, 16), ("lstm", 1366, 128)]
+    for kind, d, u in cases:
+        got = _int_answer(_call(fn, (kind, d, u), name="my_rnn_params"), name="my_rnn_params")
+        expected = _rnn_params(kind, d, u)
+        if got == expected:
+            continue
+        gates = {"lstm": 4, "gru": 3}[kind]
+        where = f"For a {kind.upper()} with {d} inputs and {u} units"
+        if got == expected - gates * u:
+            raise _fail(f"{where} you forgot the biases.", "every gate has one bias per unit.")
+        if got == expected + 3 * u and kind == "gru":
+            raise _fail(f"{where} you counted Keras 3's second recurrent bias.",
+                        "the seeds used Keras 2's GRU (reset_after=False): one bias per gate.")
+        if got == gates * u * d + gates * u or got == gates * (u * d + u):
+            raise _fail(f"{where} the recurrent weights are missing.", "each gate also sees the previous state (units x units).")
+        if got in (_rnn_params("lstm", d, u), _rnn_params("gru", d, u)) or got == expected // gates:
+            raise _fail(f"{where} the number of gates is not right.",
+                        "an LSTM has 4 weight blocks (input, forget, cell, output), a GRU 3 (update, reset, candidate).")
+        raise _fail(f"{where} the count is not right.", "gates x (units x (inputs + units) + units).")
+    _ok(f"`my_rnn_params` counts LSTM and GRU parameters right in {len(cases)} cases.")
+
+
+def check_conv_params(fn: Callable[[int, int, int, int], int]) -> None:
+    """Check ``fn(kernel_h, kernel_w, in_channels, filters)``: parameters of a Conv2D with bias.
+
+    Taught in notebook 07 (reading seed 001's summary: 80, 2,080 and 9,248).
+
+    Raises
+    ------
+    ExerciseError
+    """
+    cases = [(2, 2, 1, 16), (2, 2, 16, 32), (3, 3, 32, 32), (3, 3, 32, 64), (4, 4, 3, 8)]
+    for kh, kw, c, f in cases:
+        got = _int_answer(_call(fn, (kh, kw, c, f), name="my_conv_params"), name="my_conv_params")
+        expected = f * (kh * kw * c + 1)
+        if got == expected:
+            continue
+        where = f"For {f} filters of {kh}x{kw} on {c} input channel(s)"
+        if got == f * kh * kw * c:
+            raise _fail(f"{where} the biases are missing.", "each filter has one bias.")
+        if got == f * (kh * kw + 1) or got == f * kh * kw:
+            raise _fail(f"{where} the input channels are missing.", "a filter spans every input channel.")
+        if got == c * (kh * kw * f + 1):
+            raise _fail(f"{where} the biases are counted per input channel.", "one bias per filter (output channel).")
+        raise _fail(f"{where} the count is not right.", "filters x (weights of one filter + 1 bias).")
+    _ok(f"`my_conv_params` is right for {len(cases)} convolution layers.")
+
+
+def check_pooled_length(fn: Callable[[int, Sequence[int]], int]) -> None:
+    """Check ``fn(n, pools)``: length left after "valid" max pooling by each factor in turn.
+
+    Taught in notebook 07 (seed 001: 1366 frames -> 341 -> 170 -> 85).
+
+    Raises
+    ------
+    ExerciseError
+    """
+    cases = [(1366, [4, 2, 2]), (96, [4, 2, 2]), (65, [4, 2, 2]), (129, [2, 4, 2]), (10, [3, 3])]
+    for n, pools in cases:
+        got = _int_answer(_call(fn, (n, list(pools)), name="my_pooled_length"), name="my_pooled_length")
+        expected = n
+        for p in pools:
+            expected //= p
+        if got == expected:
+            continue
+        ceil = n
+        for p in pools:
+            ceil = -(-ceil // p)
+        if got == ceil:
+            raise _fail(f"For {n} frames and pools {pools} you round up.",
+                        "'valid' pooling drops the incomplete window at the end: round down after each pooling.")
+        raise _fail(f"For {n} frames and pools {pools} the length is not right.",
+                    "each pooling keeps one value per complete window of p frames.")
+    _ok(f"`my_pooled_length` is right for {len(cases)} inputs.")
+
+
+# --------------------------------------------------------------------------- notebooks 04–05 (feed-forward networks, CNN)
+def _dense_params_reference(sizes: Sequence[int]) -> int:
+    return int(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])))
+
+
+def check_dense_params(fn: Callable[[Sequence[int]], int]) -> None:
+    """Check ``fn(sizes)``: the number of weights and biases of a stack of Dense layers.
+
+    Taught in notebook 04. ``sizes = [n_inputs, hidden_1, ..., n_classes]``; a Dense layer from
+    ``a`` to ``b`` units has ``a * b`` weights and ``b`` biases.
+
+    Raises
+    ------
+    ExerciseError
+    """
+    cases = [[57, 512, 256, 10], [40, 10], [5180, 256, 128, 10], [3, 4, 5, 6, 7]]
+    for sizes in cases:
+        got = _int_answer(_call(fn, (list(sizes),), name="dense_params"), name="dense_params")
+        expected = _dense_params_reference(sizes)
+        where = f"sizes={sizes}"
+        if got == expected:
+            continue
+        if got == sum(a * b for a, b in zip(sizes[:-1], sizes[1:])):
+            raise _fail(f"For {where}, the biases are missing.", "every output unit of a Dense layer has one bias.")
+        if got == sum((a + 1) * b for a, b in zip(sizes[:-2], sizes[1:-1])):
+            raise _fail(f"For {where}, the output layer is missing.", "count every pair of consecutive sizes.")
+        raise _fail(f"For {where}, `dense_params` returned {got}, which is not right.",
+                    "add up a * b + b over consecutive sizes (a, b).")
+    _ok(f"`dense_params` is right on {len(cases)} networks.")
+
+
+def check_l2_penalty(fn: Callable[[Sequence[np.ndarray], float], float]) -> None:
+    """Check ``fn(kernels, lam)``: the L2 penalty :math:`\\lambda \\sum_k \\sum w^2` over weight matrices.
+
+    Taught in notebook 04 (``keras.regularizers.L2(lam)`` adds exactly this to the loss).
+
+    Raises
+    ------
+    ExerciseError
+    """
+    rng = np.random.default_rng(4)
+    cases = [([rng.normal(size=(4, 3)), rng.normal(size=(3, 2))], 0.01),
+             ([rng.normal(size=(10, 5))], 0.5), ([np.ones((2, 2)), -np.ones((3, 1))], 1e-3)]
+    for kernels, lam in cases:
+        got = _call(fn, ([k.copy() for k in kernels], lam), name="l2_penalty")
+        expected = lam * sum(float(np.sum(np.square(k))) for k in kernels)
+        where = f"{len(kernels)} weight matrices and lam={lam}"
+        _compare(got, np.asarray(expected), name="l2_penalty", where=where, rtol=1e-6, atol=1e-12,
+                 hint="square every weight, add them all up (over every matrix), multiply by lam.",
+                 mistakes=[(lambda g, k=kernels, lam=lam: np.isclose(g, lam * np.sqrt(sum(np.sum(np.square(m)) for m in k))),
+                            "it looks like the square root was taken (that is the norm, not its square)."),
+                           (lambda g, k=kernels, lam=lam: np.isclose(g, lam * sum(np.sum(np.abs(m)) for m in k)),
+                            "absolute values give the L1 penalty; L2 squares the weights."),
+                           (lambda g, k=kernels: np.isclose(g, sum(np.sum(np.square(m)) for m in k)),
+                            "the factor lam is missing.")])
+    _ok(f"`l2_penalty` is right on {len(cases)} cases.")
+
+
+def _conv_length_reference(n: int, kernel: int, stride: int, padding: str) -> int:
+    return -(-n // stride) if padding == "same" else (n - kernel) // stride + 1
+
+
+def check_conv_output_length(fn: Callable[[int, int, int, str], int]) -> None:
+    """Check ``fn(n, kernel, stride, padding)``: the output length of a convolution or pooling along one axis.
+
+    Taught in notebook 05. ``"valid"``: :math:`\\lfloor (n - k) / s \\rfloor + 1`;
+    ``"same"``: :math:`\\lceil n / s \\rceil` (Keras' conventions).
+
+    Raises
+    ------
+    ExerciseError
+    """
+    cases = [(128, 3, 1, "valid"), (126, 2, 2, "valid"), (658, 4, 4, "valid"), (96, 4, 4, "same"),
+             (1366, 4, 4, "same"), (3, 2, 2, "valid"), (1, 2, 2, "same"), (65, 3, 1, "same")]
+    for n, k, s, pad in cases:
+        got = _int_answer(_call(fn, (n, k, s, pad), name="conv_output_length"), name="conv_output_length")
+        expected = _conv_length_reference(n, k, s, pad)
+        where = f"n={n}, kernel={k}, stride={s}, padding={pad!r}"
+        if got == expected:
+            continue
+        if pad == "same" and got == n // s:
+            raise _fail(f"For {where}, the result is one too small.", "'same' padding rounds the division up.")
+        if pad == "valid" and got == (n - k) // s:
+            raise _fail(f"For {where}, the result is one too small.", "count the first position too: + 1.")
+        raise _fail(f"For {where}, `conv_output_length` returned {got}, which is not right.",
+                    "'valid': the kernel must fit inside; 'same': only the stride shrinks the axis.")
+    _ok(f"`conv_output_length` is right on {len(cases)} cases, both paddings.")
+
+
+def check_soft_vote(fn: Callable[[np.ndarray, np.ndarray], Any]) -> None:
+    """Check ``fn(track_ids, proba)``: each track's class index by mean probability of its segments.
+
+    Taught in notebook 05. Return a dict ``{track_id: class index}`` (or a pandas Series).
+
+    Raises
+    ------
+    ExerciseError
+    """
+    rng = np.random.default_rng(5)
+    ids = np.array(["a", "a", "a", "b", "b"])
+    proba = np.array([[0.4, 0.6, 0.0], [0.4, 0.6, 0.0], [0.95, 0.05, 0.0], [0.1, 0.2, 0.7], [0.5, 0.4, 0.1]])
+    cases = [(ids, proba)]
+    big_ids = np.repeat([f"t{i}" for i in range(8)], 4)
+    big = rng.dirichlet(np.ones(4), size=big_ids.size)
+    order = rng.permutation(big_ids.size)
+    cases.append((big_ids[order], big[order]))
+    for tids, p in cases:
+        got = _call(fn, (tids.copy(), p.copy()), name="soft_vote")
+        if hasattr(got, "to_dict"):
+            got = got.to_dict()
+        if not isinstance(got, dict):
+            raise _fail(f"`soft_vote` returned a {type(got).__name__}; return a dict mapping each track id to a class "
+                        "index.")
+        expected = {t: int(np.argmax(p[tids == t].mean(axis=0))) for t in np.unique(tids)}
+        majority = {t: int(np.bincount(np.argmax(p[tids == t], axis=1), minlength=p.shape[1]).argmax())
+                    for t in np.unique(tids)}
+        if set(map(str, got)) != set(map(str, expected)):
+            raise _fail("The keys of your result are not the track ids.", "one entry per distinct track id.")
+        got = {str(k): int(v) for k, v in got.items()}
+        wrong = [t for t in expected if got[str(t)] != expected[t]]
+        if wrong and all(got[str(t)] == majority[t] for t in expected):
+            raise _fail(f"Track {wrong[0]!r} got its majority vote, not its mean-probability vote.",
+                        "average the probability rows of a track's segments, then take the arg-max.")
+        if wrong:
+            raise _fail(f"{len(wrong)} track(s) got the wrong class, e.g. {wrong[0]!r}.",
+                        "select the rows of one track (proba[track_ids == t]), average them (axis=0), arg-max.")
+    _ok(f"`soft_vote` is right on {len(cases)} sets of segment probabilities.")
+
+
+# --------------------------------------------------------------------------- notebook 08 (transfer learning)
+def _top_tags_reference(T: np.ndarray, names: Sequence[str], k: int) -> list[str]:
+    mean = np.asarray(T, dtype=float).mean(axis=0)
+    return [names[i] for i in np.argsort(-mean, kind="stable")[:k]]
+
+
+def check_top_k_tags(fn: Callable[[np.ndarray, Sequence[str], int], Sequence[str]]) -> None:
+    """Check ``fn(T, names, k)``: the ``k`` tag names with the highest mean probability over the patches, best first.
+
+    Taught in notebook 08. ``T`` is a taggram ``(n_patches, n_tags)``.
+
+    Raises
+    ------
+    ExerciseError
+    """
+    rng = np.random.default_rng(8)
+    names = [f"tag{i:02d}" for i in range(12)]
+    cases = [(rng.random((n, 12)), k) for n, k in ((1, 3), (5, 5), (9, 1))]
+    T = np.zeros((4, 12))
+    T[:2, 0] = 1.0  # high in two patches only: mean 0.5
+    T[:, 1] = 0.6   # moderately high everywhere: mean 0.6
+    cases.append((T, 2))
+    for T, k in cases:
+        got = _call(fn, (T, list(names), k), name="top_k_tags")
+        expected = _top_tags_reference(T, names, k)
+        try:
+            got = [str(g) for g in got]
+        except TypeError:
+            raise _fail(f"`top_k_tags` returned a {type(got).__name__}; return a list of tag names.") from None
+        if len(got) != k:
+            raise _fail(f"For k={k}, `top_k_tags` returned {len(got)} names.", "keep exactly k names.")
+        if set(got) == set(expected) and got != expected:
+            raise _fail("You found the right tags, but not in the right order.", "sort from the most to the least likely.")
+        if got != expected:
+            if got == _top_tags_reference(T.max(axis=0, keepdims=True), names, k):
+                raise _fail("Your tags follow the maximum over patches.", "average each tag over the patches (axis 0).")
+            raise _fail(f"For a taggram of shape {T.shape} and k={k}, the tags are not the most likely ones.",
+                        "average over the patches (axis 0), then np.argsort the means in decreasing order.")
+    _ok(f"`top_k_tags` ranks the tags of {len(cases)} taggrams correctly.")
+
+
+def _centroid_reference(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray) -> np.ndarray:
+    classes = np.unique(y_train)
+    C = np.stack([X_train[y_train == c].mean(axis=0) for c in classes])
+    C = C / np.linalg.norm(C, axis=1, keepdims=True)
+    Z = X_test / np.linalg.norm(X_test, axis=1, keepdims=True)
+    return classes[np.argmax(Z @ C.T, axis=1)]
+
+
+def check_nearest_centroid(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]) -> None:
+    """Check ``fn(X_train, y_train, X_test)``: the genre whose mean training embedding is most cosine-similar.
+
+    Taught in notebook 08 (a few-shot classifier on pretrained embeddings).
+
+    Raises
+    ------
+    ExerciseError
+    """
+    rng = np.random.default_rng(80)
+    for n_classes, per_class, dim in ((3, 1, 4), (5, 3, 16), (10, 4, 32)):
+        labels = np.array([f"genre{c}" for c in range(n_classes)])
+        centres = rng.normal(size=(n_classes, dim)) + 0.5
+        y_train = np.repeat(labels, per_class)
+        X_train = np.repeat(centres, per_class, axis=0) + rng.normal(scale=0.8, size=(len(y_train), dim))
+        X_test = centres[rng.integers(0, n_classes, 25)] * rng.uniform(0.2, 5.0, (25, 1)) + rng.normal(size=(25, dim))
+        got = np.asarray(_call(fn, (X_train, y_train, X_test), name="nearest_centroid"))
+        expected = _centroid_reference(X_train, y_train, X_test)
+        if got.shape != expected.shape:
+            raise _fail(f"`nearest_centroid` returned shape {got.shape}, expected one genre per test row {expected.shape}.")
+        if not np.array_equal(got.astype(str), expected.astype(str)):
+            C = np.stack([X_train[y_train == c].mean(axis=0) for c in labels])
+            euclid = labels[np.argmin(((X_test[:, None] - C[None]) ** 2).sum(-1), axis=1)]
+            if np.array_equal(got.astype(str), euclid):
+                raise _fail("Your predictions use the Euclidean distance.",
+                            "normalise the centroids and the test vectors to length 1, then take dot products.")
+            raise _fail(f"With {n_classes} genres and {per_class} track(s) each, "
+                        f"{int((got.astype(str) != expected.astype(str)).sum())} of 25 predictions are wrong.",
+                        "one centroid per genre (mean of its training rows); predict the genre of the largest cosine.")
+    _ok("`nearest_centroid` predicts like a cosine nearest-centroid classifier on 3 data sets.")

@@ -464,3 +464,158 @@ def test_majority_vote_check_diagnoses_mistakes():
         checks.check_majority_vote(lambda t, p: {"?": p[0]})
     with pytest.raises(ExerciseError, match="dict"):
         checks.check_majority_vote(lambda t, p: list(p))
+
+
+# --------------------------------------------------------------------------- notebooks 06–07 (recurrent networks, CRNN)
+def _skip_update(h_gru, h_skip, alpha, t, k):
+    return (1 - alpha) * h_gru + alpha * h_skip if t > k else h_gru
+
+
+def _rnn_params_ok(kind, d, u):
+    return (4 if kind == "lstm" else 3) * (u * (d + u) + u)
+
+
+def _pooled_ok(n, pools):
+    for p in pools:
+        n //= p
+    return n
+
+
+def test_rnn_and_crnn_checks_accept_right_answers(capsys):
+    checks.check_skip_gru_update(_skip_update)
+    checks.check_rnn_params(_rnn_params_ok)
+    checks.check_rnn_params(lambda kind, d, u: float(_rnn_params_ok(kind, d, u)))  # 2352.0 is fine
+    checks.check_conv_params(lambda kh, kw, c, f: f * (kh * kw * c + 1))
+    checks.check_pooled_length(_pooled_ok)
+    assert capsys.readouterr().out.count("✅") == 5
+
+
+@pytest.mark.parametrize("wrong, diagnosis", [
+    (lambda h, s, a, t, k: (1 - a) * h + a * s, "mixed in the skip state"),
+    (lambda h, s, a, t, k: h, "skip connection is missing"),
+    (lambda h, s, a, t, k: a * h + (1 - a) * s if t > k else h, "swapped"),
+    (lambda h, s, a, t, k: h + a * s if t > k else h, "on top of"),
+    (lambda h, s, a, t, k: 0.5 * h if t > k else h, "not right"),
+    (lambda h, s, a, t, k: (h if t > k else h)[:2], "shape|values"),
+    (lambda h, s, a, t, k: None, "not written"),
+])
+def test_skip_gru_update_check_diagnoses_mistakes(wrong, diagnosis):
+    message = _fails(checks.check_skip_gru_update, wrong)
+    assert re.search(diagnosis, message), message
+
+
+@pytest.mark.parametrize("wrong, diagnosis", [
+    (lambda kind, d, u: _rnn_params_ok(kind, d, u) - (4 if kind == "lstm" else 3) * u, "biases"),
+    (lambda kind, d, u: _rnn_params_ok(kind, d, u) + (3 * u if kind == "gru" else 0), "second recurrent bias"),
+    (lambda kind, d, u: (4 if kind == "lstm" else 3) * (u * d + u), "recurrent weights"),
+    (lambda kind, d, u: _rnn_params_ok("lstm", d, u), "number of gates"),
+    (lambda kind, d, u: 7, "count is not right"),
+    (lambda kind, d, u: 12.5, "whole number"),
+    (lambda kind, d, u: True, "whole number"),
+    (lambda kind, d, u: ..., "not written"),
+])
+def test_rnn_params_check_diagnoses_mistakes(wrong, diagnosis):
+    message = _fails(checks.check_rnn_params, wrong)
+    assert re.search(diagnosis, message), message
+    assert "2352" not in message and "119754" not in message
+
+
+@pytest.mark.parametrize("wrong, diagnosis", [
+    (lambda kh, kw, c, f: f * kh * kw * c, "biases are missing"),
+    (lambda kh, kw, c, f: f * (kh * kw + 1), "input channels"),
+    (lambda kh, kw, c, f: c * (kh * kw * f + 1), "per input channel"),
+    (lambda kh, kw, c, f: kh + kw + c + f, "not right"),
+])
+def test_conv_params_check_diagnoses_mistakes(wrong, diagnosis):
+    message = _fails(checks.check_conv_params, wrong)
+    assert re.search(diagnosis, message), message
+    assert "9248" not in message and "2080" not in message
+
+
+@pytest.mark.parametrize("wrong, diagnosis", [
+    (lambda n, pools: -(-n // pools[0]) if len(pools) == 1 else __import__("functools").reduce(lambda a, p: -(-a // p), pools, n),
+     "round up"),
+    (lambda n, pools: n - sum(pools), "not right"),
+    (lambda n, pools: None, "not written"),
+])
+def test_pooled_length_check_diagnoses_mistakes(wrong, diagnosis):
+    message = _fails(checks.check_pooled_length, wrong)
+    assert re.search(diagnosis, message), message
+    assert "341" not in message and "85 " not in message
+
+
+# --------------------------------------------------------------------------- notebooks 04–05
+def test_dense_params_check_accepts_and_diagnoses(capsys):
+    checks.check_dense_params(lambda s: sum(a * b + b for a, b in zip(s[:-1], s[1:])))
+    assert "Correct" in capsys.readouterr().out
+    assert "biases are missing" in _fails(checks.check_dense_params, lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])))
+    assert "output layer" in _fails(checks.check_dense_params,
+                                    lambda s: sum((a + 1) * b for a, b in zip(s[:-2], s[1:-1])))
+    msg = _fails(checks.check_dense_params, lambda s: 7)
+    assert "not right" in msg and "162570" not in msg
+    assert "not written" in _fails(checks.check_dense_params, lambda s: ...)
+
+
+def test_l2_penalty_check(capsys):
+    checks.check_l2_penalty(lambda ks, lam: lam * sum(float((k ** 2).sum()) for k in ks))
+    assert "Correct" in capsys.readouterr().out
+    assert "square root" in _fails(checks.check_l2_penalty,
+                                   lambda ks, lam: lam * np.sqrt(sum(float((k ** 2).sum()) for k in ks)))
+    assert "L1" in _fails(checks.check_l2_penalty, lambda ks, lam: lam * sum(float(np.abs(k).sum()) for k in ks))
+    assert "lam is missing" in _fails(checks.check_l2_penalty, lambda ks, lam: sum(float((k ** 2).sum()) for k in ks))
+
+
+def test_conv_output_length_check(capsys):
+    checks.check_conv_output_length(lambda n, k, s, p: -(-n // s) if p == "same" else (n - k) // s + 1)
+    assert "Correct" in capsys.readouterr().out
+    assert "rounds the division up" in _fails(checks.check_conv_output_length,
+                                              lambda n, k, s, p: n // s if p == "same" else (n - k) // s + 1)
+    assert "+ 1" in _fails(checks.check_conv_output_length, lambda n, k, s, p: (n - k) // s)
+    assert "not right" in _fails(checks.check_conv_output_length, lambda n, k, s, p: n)
+
+
+def test_soft_vote_check(capsys):
+    def good(ids, proba):
+        return {t: int(np.argmax(proba[ids == t].mean(axis=0))) for t in np.unique(ids)}
+
+    def majority(ids, proba):
+        return {t: int(np.bincount(np.argmax(proba[ids == t], axis=1)).argmax()) for t in np.unique(ids)}
+
+    checks.check_soft_vote(good)
+    assert "Correct" in capsys.readouterr().out
+    assert "majority vote" in _fails(checks.check_soft_vote, majority)
+    assert "wrong class" in _fails(checks.check_soft_vote, lambda ids, p: {t: 0 for t in np.unique(ids)})
+    assert "keys" in _fails(checks.check_soft_vote, lambda ids, p: {"zz": 0})
+    assert "dict" in _fails(checks.check_soft_vote, lambda ids, p: [0])
+
+
+# --------------------------------------------------------------------------- notebook 08
+def test_check_top_k_tags(capsys):
+    def good(T, names, k):
+        return [names[i] for i in np.argsort(-np.asarray(T).mean(axis=0), kind="stable")[:k]]
+
+    checks.check_top_k_tags(good)
+    assert "Correct" in capsys.readouterr().out
+    assert "order" in _fails(checks.check_top_k_tags, lambda T, n, k: sorted(good(T, n, k)))
+    assert "maximum" in _fails(checks.check_top_k_tags,
+                               lambda T, n, k: good(np.asarray(T).max(axis=0, keepdims=True), n, k))
+    assert "exactly k" in _fails(checks.check_top_k_tags, lambda T, n, k: good(T, n, k + 1))
+    assert "most likely" in _fails(checks.check_top_k_tags, lambda T, n, k: list(n[:k])[::-1] if k > 1 else ["x"])
+    assert "list" in _fails(checks.check_top_k_tags, lambda T, n, k: 3)
+
+
+def test_check_nearest_centroid(capsys):
+    from sklearn.neighbors import NearestCentroid
+    from sklearn.preprocessing import normalize
+
+    def good(X, y, Z):
+        classes = np.unique(y)
+        C = normalize(np.stack([X[y == c].mean(axis=0) for c in classes]))
+        return classes[np.argmax(normalize(Z) @ C.T, axis=1)]
+
+    checks.check_nearest_centroid(good)
+    assert "Correct" in capsys.readouterr().out
+    euclid = lambda X, y, Z: NearestCentroid().fit(X, y).predict(Z)  # noqa: E731
+    assert "Euclidean" in _fails(checks.check_nearest_centroid, euclid)
+    assert "wrong" in _fails(checks.check_nearest_centroid, lambda X, y, Z: np.repeat(y[:1], len(Z)))
+    assert "shape" in _fails(checks.check_nearest_centroid, lambda X, y, Z: y)

@@ -1,0 +1,219 @@
+"""Looking inside a trained CNN: first-layer filters, activations and saliency maps.
+
+Taught in notebook 05 (seed 001 shows its CRNN's convolution filters; notebooks 06–07 reuse
+these helpers). Three questions, three tools:
+
+- **What does a first-layer filter look for?** Its weights are a tiny image over
+  (mel bands x frames): :func:`first_layer_filters`, :func:`plot_filters`. A horizontal stripe
+  reacts to a steady pitch, a vertical one to an onset (a drum hit), a diagonal to a glide.
+- **Where does a filter fire on a real spectrogram?** :func:`activations`,
+  :func:`plot_activations`: the feature maps of one layer for one input.
+- **Which time-frequency bins decided the genre?** :func:`saliency`: the gradient of the
+  class score with respect to the input (Simonyan et al., 2014), shown over the spectrogram
+  by :func:`plot_saliency`.
+
+This module imports TensorFlow/Keras when it is imported.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Sequence
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+__all__ = ["conv_layers", "first_layer_filters", "plot_filters", "activations", "plot_activations",
+           "saliency", "plot_saliency"]
+
+
+def conv_layers(model: Any) -> list[Any]:
+    """The 2-D convolution layers of ``model``, input to output.
+
+    Taught in notebook 05.
+    """
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+
+
+def _layer(model: Any, layer: str | int | None) -> Any:
+    convs = conv_layers(model)
+    if layer is None:
+        if not convs:
+            raise ValueError(f"model {model.name!r} has no Conv2D layer")
+        return convs[0]
+    if isinstance(layer, int):
+        return model.layers[layer]
+    return model.get_layer(layer)
+
+
+def first_layer_filters(model: Any, *, layer: str | int | None = None) -> np.ndarray:
+    """The kernels of the first convolution (or of ``layer``), one image per filter.
+
+    Taught in notebook 05.
+
+    Parameters
+    ----------
+    model : keras.Model
+    layer : str or int, optional, keyword-only
+        Layer name or index (default: the first Conv2D layer).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_filters, kernel_height, kernel_width)
+        Kernel heights run over mel bands, widths over frames; the input channels are summed
+        (one channel for a spectrogram).
+    """
+    conv = _layer(model, layer)
+    kernel = np.asarray(conv.get_weights()[0])  # (kh, kw, in, out)
+    return np.moveaxis(kernel.sum(axis=2), -1, 0)
+
+
+def _grid(n: int, ncols: int) -> tuple[int, int]:
+    ncols = max(1, min(ncols, n))
+    return int(np.ceil(n / ncols)), ncols
+
+
+def plot_filters(model: Any, *, layer: str | int | None = None, ncols: int = 8, title: str | None = None) -> Any:
+    """Show each first-layer kernel as a small image (blue negative, red positive).
+
+    Taught in notebook 05.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    kernels = first_layer_filters(model, layer=layer)
+    nrows, ncols = _grid(len(kernels), ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.3 * nrows), squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if k < len(kernels):
+            lim = float(np.abs(kernels[k]).max()) or 1.0
+            ax.imshow(kernels[k], origin="lower", cmap="coolwarm", vmin=-lim, vmax=lim, aspect="auto")
+            ax.set_title(str(k), fontsize=7)
+        else:
+            ax.axis("off")
+    fig.suptitle(title or f"{_layer(model, layer).name}: kernels (vertical = mel bands, horizontal = frames)",
+                 fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def activations(model: Any, x: np.ndarray, *, layer: str | int | None = None) -> np.ndarray:
+    """The output of one layer for one input (or a batch).
+
+    Taught in notebook 05.
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : numpy.ndarray, shape (n_bands, n_frames, 1) or (n, n_bands, n_frames, 1)
+    layer : str or int, optional, keyword-only
+        Default: the first Conv2D layer.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape of the layer's output; the batch axis is dropped for a single input.
+    """
+    target = _layer(model, layer)
+    single = np.ndim(x) == len(model.input_shape) - 1
+    batch = np.asarray(x, dtype=np.float32)[None] if single else np.asarray(x, dtype=np.float32)
+    probe = keras.Model(model.inputs, target.output)
+    out = np.asarray(probe(batch, training=False))
+    return out[0] if single else out
+
+
+def plot_activations(
+    model: Any, x: np.ndarray, *, layer: str | int | None = None, n: int = 8, ncols: int = 4
+) -> Any:
+    """The input spectrogram and the feature maps of ``n`` filters of ``layer`` for it.
+
+    Taught in notebook 05.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    maps = activations(model, x, layer=layer)
+    n = min(n, maps.shape[-1])
+    nrows, ncols = _grid(n + 1, ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 1.8 * nrows), squeeze=False)
+    axes.flat[0].imshow(np.asarray(x)[..., 0], origin="lower", aspect="auto", cmap="magma")
+    axes.flat[0].set_title("input (standardised log-mel)", fontsize=8)
+    for k in range(n):
+        axes.flat[k + 1].imshow(maps[..., k], origin="lower", aspect="auto", cmap="viridis")
+        axes.flat[k + 1].set_title(f"filter {k}", fontsize=8)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in list(axes.flat)[n + 1:]:
+        ax.axis("off")
+    fig.suptitle(f"activations of {_layer(model, layer).name}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def saliency(model: Any, x: np.ndarray, *, class_index: int | None = None) -> tuple[np.ndarray, int]:
+    """Vanilla gradient saliency: :math:`|\\partial s_c / \\partial x|` for one input.
+
+    Taught in notebook 05. :math:`s_c` is the network's output for class ``c`` (the predicted
+    class by default); a large gradient marks a time-frequency bin whose change would move
+    that score most.
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : numpy.ndarray, shape (n_bands, n_frames, 1)
+    class_index : int, optional, keyword-only
+        Class whose score is explained (default: the predicted class).
+
+    Returns
+    -------
+    (numpy.ndarray, int)
+        The saliency map, shape (n_bands, n_frames), non-negative, and the class explained.
+    """
+    batch = tf.convert_to_tensor(np.asarray(x, dtype=np.float32)[None])
+    with tf.GradientTape() as tape:
+        tape.watch(batch)
+        proba = model(batch, training=False)
+        c = int(np.argmax(proba[0])) if class_index is None else int(class_index)
+        score = proba[0, c]
+    grad = tape.gradient(score, batch)
+    return np.abs(grad.numpy()[0, ..., 0]), c
+
+
+def plot_saliency(
+    model: Any, x: np.ndarray, *, class_names: Sequence[str] | None = None, class_index: int | None = None,
+    title: str = "",
+) -> Any:
+    """The input spectrogram next to its saliency map for the predicted (or given) class.
+
+    Taught in notebook 05.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    sal, c = saliency(model, x, class_index=class_index)
+    name = class_names[c] if class_names is not None else str(c)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), sharey=True)
+    axes[0].imshow(np.asarray(x)[..., 0], origin="lower", aspect="auto", cmap="magma")
+    axes[0].set_title(f"input {title}".strip(), fontsize=9)
+    axes[1].imshow(sal, origin="lower", aspect="auto", cmap="hot")
+    axes[1].set_title(f"saliency for '{name}'", fontsize=9)
+    for ax in axes:
+        ax.set_xlabel("frame")
+    axes[0].set_ylabel("mel band")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,969 @@
+"""Training the course's networks: data pipelines, a careful ``fit``, clip-level evaluation, the results log.
+
+Taught in notebook 04 (feed-forward networks) and notebook 05 (CNNs); notebooks 06–08 use it
+unchanged. This module imports TensorFlow/Keras when it is imported (``import mgc_helpers``
+never imports it).
+
+The pipeline, in the order a careful practitioner follows it
+------------------------------------------------------------
+1. **Split first** (:func:`mgc_helpers.datasets.load_tracks`: artist-disjoint train/valid/test).
+2. **Normalise with training statistics only** (:class:`Standardizer`: one mean and standard
+   deviation per mel band, computed on the training tracks).
+3. **Cut segments after the split**: :func:`train_dataset` draws fresh random fixed-length
+   crops of the *training* tracks every epoch (a cheap augmentation: the network never sees the
+   same 3 s twice); :func:`eval_segments` cuts every track of *one* split into consecutive
+   segments. A test segment therefore can never reach training (a test checks it).
+4. **Train** with :func:`fit`: Adam, early stopping that restores the best weights, a
+   checkpoint in the cache, optional 1cycle / cyclic learning rate (seed 003), class weights,
+   a seeded run, and an optional live loss/accuracy plot (:class:`LivePlot`, seed 000's GUI).
+5. **Evaluate per clip** with :func:`evaluate`: segment predictions are combined per track
+   by mean probability and by majority vote (:mod:`mgc_helpers.evaluation`).
+6. **Log** the result (:func:`log`) in the shared results log that notebook 10 reads.
+
+Layout: every input is an "image" of shape ``(n_bands, n_frames, 1)`` (mel bands or MFCCs
+by frames), float32 after standardisation; labels are integer class indices
+(``sparse_categorical_crossentropy``; the seeds' one-hot ``categorical_crossentropy`` is the
+same loss).
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from . import config, evaluation  # noqa: E402
+
+__all__ = [
+    "describe_device",
+    "configure_threads",
+    "set_seed",
+    "Standardizer",
+    "fit_standardizer",
+    "SegmentData",
+    "class_index",
+    "eval_segments",
+    "random_crops",
+    "spec_augment",
+    "train_dataset",
+    "array_dataset",
+    "one_cycle_schedule",
+    "OneCycleSchedule",
+    "CyclicSchedule",
+    "LivePlot",
+    "TrainResult",
+    "fit",
+    "balanced_class_weight",
+    "predict_proba",
+    "evaluate",
+    "log",
+    "plot_history",
+    "checkpoint_path",
+]
+
+
+# --------------------------------------------------------------------------- device and seeds
+def _cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def configure_threads(*, intra_op: int | None = None, inter_op: int = 1) -> bool:
+    """Limit TensorFlow's CPU thread pools (one per core for each operation, one operation at a time).
+
+    Taught in notebook 04; called by :func:`describe_device` and :func:`set_seed`, so every deep
+    notebook gets it. By default TensorFlow starts a pool of threads for *each* operation and
+    another pool to run several operations at once; on a small shared CPU the threads
+    mostly wait for each other (high system time). Small CNNs on 2 cores train faster with
+    ``intra_op`` = the number of usable cores and ``inter_op`` = 1. It must happen before
+    TensorFlow runs its first operation; later calls change nothing.
+
+    Parameters
+    ----------
+    intra_op : int, optional, keyword-only
+        Threads inside one operation (default: the cores this process may use).
+    inter_op : int, keyword-only
+        Operations run in parallel.
+
+    Returns
+    -------
+    bool
+        True if the setting was applied, False if TensorFlow was already running.
+    """
+    intra = int(intra_op or _cpu_count())
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(intra)
+        tf.config.threading.set_inter_op_parallelism_threads(int(inter_op))
+    except RuntimeError:  # the runtime is already initialised
+        return False
+    return True
+
+
+def describe_device() -> str:
+    """Which device TensorFlow will train on, in words: ``"GPU: ..."`` or ``"CPU: n cores"``.
+
+    Taught in notebook 04; printed by every deep-learning notebook (on Colab choose
+    *Runtime → Change runtime type → GPU*; Keras then uses it without any code change).
+
+    Returns
+    -------
+    str
+    """
+    configure_threads()
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        names = []
+        for gpu in gpus:
+            try:
+                details = tf.config.experimental.get_device_details(gpu)
+            except Exception:  # pragma: no cover - depends on the driver
+                details = {}
+            names.append(details.get("device_name", gpu.name))
+        return "GPU: " + ", ".join(names)
+    threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
+    return f"CPU: {os.cpu_count()} cores (TensorFlow uses {threads} threads)"
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy, TensorFlow and Keras so that a run can be repeated.
+
+    Taught in notebook 04. On a CPU the same seed gives the same numbers; on a GPU some
+    kernels are not deterministic, so expect small differences there.
+
+    Parameters
+    ----------
+    seed : int
+    """
+    configure_threads()  # before the first TensorFlow operation (no-op afterwards)
+    keras.utils.set_random_seed(int(seed))  # seeds random, numpy and the backend
+    np.random.seed(int(seed))
+
+
+# --------------------------------------------------------------------------- normalisation
+def _band_axis(x: np.ndarray) -> int:
+    """Axis of the bands: (..., bands, frames, 1) images or (..., bands, frames) arrays."""
+    return -3 if x.ndim >= 3 and x.shape[-1] == 1 else -2
+
+
+class Standardizer:
+    """Per-band standardisation: subtract the mean and divide by the standard deviation of each band.
+
+    Taught in notebook 04 (and used by 05–08). The statistics are computed from the
+    **training** tracks only (:meth:`fit`); validation and test data are transformed with
+    those same numbers, otherwise information about the test set leaks into training.
+
+    Attributes
+    ----------
+    mean, std : numpy.ndarray, shape (n_bands,)
+    """
+
+    def __init__(self) -> None:
+        self.mean: np.ndarray | None = None
+        self.std: np.ndarray | None = None
+
+    def fit(self, arrays: Sequence[np.ndarray] | np.ndarray, *, eps: float = 1e-6) -> "Standardizer":
+        """Learn one mean and standard deviation per band from training arrays.
+
+        Parameters
+        ----------
+        arrays : sequence of arrays of shape (n_bands, n_frames), or an array (n, n_bands, n_frames[, 1])
+            The training tracks (their lengths may differ).
+        eps : float, keyword-only
+            Floor of the standard deviation (a constant band is left unscaled).
+
+        Returns
+        -------
+        Standardizer
+            ``self``.
+        """
+        if isinstance(arrays, np.ndarray) and arrays.ndim >= 3:
+            arrays = list(arrays[..., 0] if _band_axis(arrays) == -3 else arrays)
+        if len(arrays) == 0:
+            raise ValueError("cannot fit a Standardizer on no arrays")
+        n_bands = np.shape(arrays[0])[0]
+        total = np.zeros(n_bands)
+        total_sq = np.zeros(n_bands)
+        count = 0
+        for a in arrays:
+            a = np.asarray(a, dtype=np.float64)
+            if a.ndim != 2 or a.shape[0] != n_bands:
+                raise ValueError(f"every array must have shape ({n_bands}, n_frames), got {a.shape}")
+            total += a.sum(axis=1)
+            total_sq += np.square(a).sum(axis=1)
+            count += a.shape[1]
+        mean = total / count
+        var = np.maximum(total_sq / count - np.square(mean), 0.0)
+        self.mean = mean.astype(np.float32)
+        self.std = np.maximum(np.sqrt(var), eps).astype(np.float32)
+        return self
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        """Standardise ``x`` of shape (..., n_bands, n_frames) or (..., n_bands, n_frames, 1); float32.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        if self.mean is None or self.std is None:
+            raise RuntimeError("call fit() on the training data first")
+        x = np.asarray(x, dtype=np.float32)
+        axis = _band_axis(x)
+        if x.shape[axis] != len(self.mean):
+            raise ValueError(f"expected {len(self.mean)} bands on axis {axis}, got shape {x.shape}")
+        shape = [1] * x.ndim
+        shape[axis] = len(self.mean)
+        return (x - self.mean.reshape(shape)) / self.std.reshape(shape)
+
+    def to_dict(self) -> dict[str, list[float]]:
+        """The statistics as plain lists (JSON-friendly, to save next to a checkpoint)."""
+        if self.mean is None or self.std is None:
+            raise RuntimeError("call fit() first")
+        return {"mean": self.mean.tolist(), "std": self.std.tolist()}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Sequence[float]]) -> "Standardizer":
+        """Rebuild a fitted Standardizer from :meth:`to_dict`'s output."""
+        out = cls()
+        out.mean = np.asarray(values["mean"], dtype=np.float32)
+        out.std = np.asarray(values["std"], dtype=np.float32)
+        return out
+
+
+def fit_standardizer(feats: Any, *, split: str | Sequence[str] = "train") -> Standardizer:
+    """A :class:`Standardizer` fitted on the tracks of ``split`` (the training split) only.
+
+    Taught in notebook 04.
+
+    Parameters
+    ----------
+    feats : mgc_helpers.cache.TrackFeatures
+        Features with a ``split`` column in ``feats.tracks``.
+    split : str or list of str, keyword-only
+
+    Returns
+    -------
+    Standardizer
+    """
+    rows = _split_rows(feats, split)
+    return Standardizer().fit([np.asarray(feats.arrays[i]) for i in rows])
+
+
+# --------------------------------------------------------------------------- segments
+@dataclass
+class SegmentData:
+    """Fixed-length segments ready for a network.
+
+    Taught in notebook 04; used by 05–08.
+
+    Attributes
+    ----------
+    X : numpy.ndarray, shape (n, n_bands, frames, 1), float32
+    y : numpy.ndarray, shape (n,), int64
+        Class index of each segment (into ``classes``).
+    track_id : numpy.ndarray, shape (n,)
+        Track of each segment (for clip-level voting).
+    classes : list of str
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    track_id: np.ndarray
+    classes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    @property
+    def n_tracks(self) -> int:
+        """Number of distinct tracks."""
+        return len(np.unique(self.track_id))
+
+
+def class_index(labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
+    """Integer class index of each label (``classes.index(label)``), int64.
+
+    Taught in notebook 04. Raises ``ValueError`` for a label that is not a class.
+    """
+    lookup = {c: i for i, c in enumerate(classes)}
+    missing = sorted({str(lab) for lab in labels} - set(lookup))
+    if missing:
+        raise ValueError(f"label(s) {missing} are not in classes {list(classes)}")
+    return np.array([lookup[lab] for lab in labels], dtype=np.int64)
+
+
+def _split_rows(feats: Any, split: str | Sequence[str]) -> np.ndarray:
+    tracks = feats.tracks
+    if "split" not in tracks.columns:
+        raise ValueError("the tracks need a 'split' column: load them with mgc.datasets.load_tracks")
+    parts = [split] if isinstance(split, str) else list(split)
+    rows = np.flatnonzero(tracks["split"].isin(parts).to_numpy())
+    if len(rows) == 0:
+        raise ValueError(f"no track in split {parts}; parts present: {sorted(set(tracks['split']))}")
+    return rows
+
+
+def _segment_starts(n_frames: int, frames: int, hop: int) -> list[int]:
+    if n_frames <= frames:
+        return [0]
+    return list(range(0, n_frames - frames + 1, hop))
+
+
+def _window(a: np.ndarray, start: int, frames: int) -> np.ndarray:
+    """``a[:, start:start+frames]``, zero-padded at the end when the track is too short."""
+    out = a[:, start:start + frames]
+    if out.shape[1] < frames:
+        out = np.pad(out, ((0, 0), (0, frames - out.shape[1])))
+    return out
+
+
+def eval_segments(
+    feats: Any,
+    *,
+    split: str | Sequence[str],
+    frames: int,
+    hop: int | None = None,
+    classes: Sequence[str],
+    standardizer: Standardizer | None,
+) -> SegmentData:
+    """Every consecutive segment of every track of one split, standardised, for evaluation.
+
+    Taught in notebook 04. Segments are cut **after** the split, from the tracks of
+    ``split`` only. A track shorter than ``frames`` gives one zero-padded segment.
+
+    Parameters
+    ----------
+    feats : mgc_helpers.cache.TrackFeatures
+        Features of the tracks (``feats.tracks`` has ``split``, ``genre``, ``track_id``).
+    split : str or list of str, keyword-only
+        ``"valid"``, ``"test"`` (or several parts).
+    frames : int, keyword-only
+        Frames per segment (3 s at hop 512 and 22050 Hz: 129).
+    hop : int, optional, keyword-only
+        Frames between segment starts (default ``frames``: no overlap).
+    classes : sequence of str, keyword-only
+        Class order of the network's outputs.
+    standardizer : Standardizer or None, keyword-only
+        Fitted on the training split (None: leave the values as they are).
+
+    Returns
+    -------
+    SegmentData
+    """
+    hop = int(frames if hop is None else hop)
+    if frames < 1 or hop < 1:
+        raise ValueError(f"frames and hop must be >= 1, got {frames}, {hop}")
+    rows = _split_rows(feats, split)
+    genres = feats.tracks["genre"].to_numpy()
+    tids = feats.tracks["track_id"].astype(str).to_numpy()
+    X, y, owner = [], [], []
+    for i in rows:
+        a = np.asarray(feats.arrays[i])
+        for s in _segment_starts(a.shape[1], frames, hop):
+            X.append(_window(a, s, frames))
+        n = len(X) - len(owner)
+        owner += [tids[i]] * n
+        y += [genres[i]] * n
+    Xa = np.stack(X).astype(np.float32)
+    if standardizer is not None:
+        Xa = standardizer.transform(Xa)
+    return SegmentData(Xa[..., None], class_index(y, classes), np.asarray(owner), list(classes))
+
+
+def random_crops(
+    arrays: Sequence[np.ndarray], *, frames: int, rng: np.random.Generator
+) -> np.ndarray:
+    """One random window of ``frames`` frames from each array (zero-padded if too short).
+
+    Taught in notebook 05 (random crops: data augmentation for free).
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(arrays), n_bands, frames), float32
+    """
+    out = []
+    for a in arrays:
+        n = np.shape(a)[1]
+        start = int(rng.integers(0, n - frames + 1)) if n > frames else 0
+        out.append(_window(np.asarray(a), start, frames))
+    return np.stack(out).astype(np.float32)
+
+
+def spec_augment(
+    X: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    freq_masks: int = 1,
+    time_masks: int = 1,
+    max_freq: int | None = None,
+    max_time: int | None = None,
+    value: float = 0.0,
+) -> np.ndarray:
+    """SpecAugment masking (Park et al., 2019): blank random bands of mel bins and of frames.
+
+    Taught in notebook 05. Each example gets ``freq_masks`` horizontal stripes of up to
+    ``max_freq`` bands (default: an eighth of the bands) and ``time_masks`` vertical stripes of
+    up to ``max_time`` frames (default: an eighth of the frames), set to ``value`` (0 = the
+    mean after standardisation). Time warping, the third part of SpecAugment, is left out.
+
+    Parameters
+    ----------
+    X : numpy.ndarray, shape (n, n_bands, frames) or (n, n_bands, frames, 1)
+    rng : numpy.random.Generator, keyword-only
+
+    Returns
+    -------
+    numpy.ndarray
+        A masked copy, same shape and dtype.
+    """
+    X = np.array(X, copy=True)
+    n_bands, n_frames = X.shape[1], X.shape[2]
+    max_freq = max(1, n_bands // 8) if max_freq is None else int(max_freq)
+    max_time = max(1, n_frames // 8) if max_time is None else int(max_time)
+    for k in range(X.shape[0]):
+        for _ in range(freq_masks):
+            w = int(rng.integers(0, max_freq + 1))
+            f0 = int(rng.integers(0, n_bands - w + 1))
+            X[k, f0:f0 + w] = value
+        for _ in range(time_masks):
+            w = int(rng.integers(0, max_time + 1))
+            t0 = int(rng.integers(0, n_frames - w + 1))
+            X[k, :, t0:t0 + w] = value
+    return X
+
+
+def train_dataset(
+    feats: Any,
+    *,
+    split: str | Sequence[str] = "train",
+    frames: int,
+    classes: Sequence[str],
+    standardizer: Standardizer | None,
+    batch_size: int = 32,
+    crops_per_track: int = 4,
+    spec_augment: bool | dict[str, Any] = False,
+    seed: int = 0,
+) -> tf.data.Dataset:
+    """A ``tf.data.Dataset`` of random fixed-length crops of the training tracks, new every epoch.
+
+    Taught in notebook 04 (05 adds SpecAugment). Each epoch visits every track of ``split``
+    ``crops_per_track`` times in a fresh random order, each time at a fresh random offset, so
+    the network never sees exactly the same example twice. Only the tracks of ``split`` are
+    read: no segment of another split can enter.
+
+    Parameters
+    ----------
+    feats : mgc_helpers.cache.TrackFeatures
+    split : str or list of str, keyword-only
+        The training part(s).
+    frames : int, keyword-only
+        Crop length in frames.
+    classes : sequence of str, keyword-only
+    standardizer : Standardizer or None, keyword-only
+        Fitted on the training tracks.
+    batch_size : int, keyword-only
+    crops_per_track : int, keyword-only
+        Crops of each track per epoch (the epoch has ``ceil(n_tracks * crops / batch)`` steps).
+    spec_augment : bool or dict, keyword-only
+        Apply :func:`spec_augment` to every crop (a dict passes its options).
+    seed : int, keyword-only
+        Seed of the crop offsets, order and masks (the same seed gives the same epochs).
+
+    Returns
+    -------
+    tf.data.Dataset
+        Yields ``(X, y)`` batches, ``X`` of shape (batch, n_bands, frames, 1) float32, ``y`` int64;
+        its length (``len(ds)``) is the number of steps per epoch.
+    """
+    rows = _split_rows(feats, split)
+    arrays = [feats.arrays[i] for i in rows]
+    labels = class_index(feats.tracks["genre"].to_numpy()[rows], classes)
+    n_bands = int(np.shape(arrays[0])[0])
+    options = spec_augment if isinstance(spec_augment, dict) else {}
+    rng = np.random.default_rng(seed)  # lives across epochs: every epoch gets new crops
+    steps = math.ceil(len(rows) * crops_per_track / batch_size)
+
+    def batches() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        order = rng.permutation(np.repeat(np.arange(len(rows)), crops_per_track))
+        for b in range(steps):
+            pick = order[b * batch_size:(b + 1) * batch_size]
+            X = random_crops([arrays[i] for i in pick], frames=frames, rng=rng)
+            if standardizer is not None:
+                X = standardizer.transform(X)
+            if spec_augment:
+                X = globals()["spec_augment"](X, rng=rng, **options)
+            yield X[..., None], labels[pick]
+
+    ds = tf.data.Dataset.from_generator(batches, output_signature=(
+        tf.TensorSpec((None, n_bands, frames, 1), tf.float32), tf.TensorSpec((None,), tf.int64)))
+    return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(2)
+
+
+def array_dataset(
+    X: np.ndarray, y: np.ndarray, *, batch_size: int = 32, shuffle: bool = True, seed: int = 0
+) -> tf.data.Dataset:
+    """A ``tf.data.Dataset`` of ``(X, y)`` batches from arrays (whole clips, feature vectors...).
+
+    Taught in notebook 04 (the feed-forward network on summary features), reshuffled each epoch.
+    """
+    ds = tf.data.Dataset.from_tensor_slices((np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)))
+    if shuffle:
+        ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size).prefetch(2)
+
+
+# --------------------------------------------------------------------------- learning-rate schedules
+@keras.saving.register_keras_serializable(package="mgc_helpers")
+class OneCycleSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """The 1cycle policy (Smith, 2018; seed 003): warm up, then anneal far below the start.
+
+    Taught in notebook 05. With :math:`p` the fraction of steps done, the rate rises from
+    ``max_lr / div_factor`` to ``max_lr`` along half a cosine during the first ``pct_start``
+    of the steps, then falls along half a cosine to ``max_lr / (div_factor * final_div_factor)``
+    (the schedule of PyTorch's ``OneCycleLR`` with ``anneal_strategy="cos"``).
+    """
+
+    def __init__(self, max_lr: float, total_steps: int, pct_start: float = 0.3,
+                 div_factor: float = 25.0, final_div_factor: float = 1e4) -> None:
+        if total_steps < 2:
+            raise ValueError(f"total_steps must be >= 2, got {total_steps}")
+        self.max_lr, self.total_steps = float(max_lr), int(total_steps)
+        self.pct_start, self.div_factor, self.final_div_factor = float(pct_start), float(div_factor), \
+            float(final_div_factor)
+
+    def __call__(self, step: Any) -> Any:
+        step = keras.ops.cast(step, "float32")
+        initial = self.max_lr / self.div_factor
+        final = initial / self.final_div_factor
+        up = max(self.pct_start * self.total_steps - 1.0, 1.0)
+        down = max(self.total_steps - 1.0 - up, 1.0)
+
+        def cos(start: float, end: float, frac: Any) -> Any:
+            frac = keras.ops.clip(frac, 0.0, 1.0)
+            return end + (start - end) / 2.0 * (keras.ops.cos(math.pi * frac) + 1.0)
+
+        return keras.ops.where(step <= up, cos(initial, self.max_lr, step / up),
+                               cos(self.max_lr, final, (step - up) / down))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"max_lr": self.max_lr, "total_steps": self.total_steps, "pct_start": self.pct_start,
+                "div_factor": self.div_factor, "final_div_factor": self.final_div_factor}
+
+
+@keras.saving.register_keras_serializable(package="mgc_helpers")
+class CyclicSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """The triangular cyclic learning rate (Smith, 2017; seed 003).
+
+    Taught in notebook 05. The rate goes linearly from ``base_lr`` up to ``max_lr`` in
+    ``step_size`` steps and back down in as many, again and again.
+    """
+
+    def __init__(self, base_lr: float, max_lr: float, step_size: int) -> None:
+        self.base_lr, self.max_lr, self.step_size = float(base_lr), float(max_lr), int(step_size)
+
+    def __call__(self, step: Any) -> Any:
+        step = keras.ops.cast(step, "float32")
+        cycle_pos = step / self.step_size
+        x = keras.ops.abs(cycle_pos - 2.0 * keras.ops.floor(cycle_pos / 2.0) - 1.0)  # 1 -> 0 -> 1
+        return self.base_lr + (self.max_lr - self.base_lr) * (1.0 - x)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"base_lr": self.base_lr, "max_lr": self.max_lr, "step_size": self.step_size}
+
+
+def one_cycle_schedule(
+    *, max_lr: float, total_steps: int, pct_start: float = 0.3, div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+) -> OneCycleSchedule:
+    """A 1cycle learning-rate schedule for a Keras optimizer (seed 003).
+
+    Taught in notebook 05. See :class:`OneCycleSchedule`; ``schedule(step)`` gives the rate.
+
+    Parameters
+    ----------
+    max_lr : float, keyword-only
+        Peak learning rate (reached after ``pct_start`` of the steps).
+    total_steps : int, keyword-only
+        ``epochs * steps_per_epoch``.
+    pct_start, div_factor, final_div_factor : float, keyword-only
+        Warm-up share, ``max_lr / initial``, ``initial / final``.
+
+    Returns
+    -------
+    OneCycleSchedule
+    """
+    return OneCycleSchedule(max_lr, total_steps, pct_start, div_factor, final_div_factor)
+
+
+# --------------------------------------------------------------------------- live plot
+def _in_notebook() -> bool:
+    if os.environ.get("MGC_STATIC_WIDGETS") == "1":
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+class LivePlot(keras.callbacks.Callback):
+    """Loss and accuracy curves that redraw in place after every epoch (seed 000's live graph).
+
+    Taught in notebook 04. In a Jupyter kernel one figure is updated through an IPython
+    display handle; elsewhere (a script, a terminal, ``MGC_STATIC_WIDGETS=1``) one plain
+    text line per ``every`` epochs is printed instead.
+
+    Parameters
+    ----------
+    every : int, keyword-only
+        Redraw (or print) every ``every`` epochs, and after the last one.
+    title : str, keyword-only
+    notebook : bool or None, keyword-only
+        Force the figure (True) or the text (False); None detects the kernel.
+    """
+
+    def __init__(self, *, every: int = 1, title: str = "", notebook: bool | None = None) -> None:
+        super().__init__()
+        self.every, self.title = max(1, int(every)), title
+        self.notebook = _in_notebook() if notebook is None else bool(notebook)
+        self.history: dict[str, list[float]] = {}
+        self.lines: list[str] = []
+        self._handle: Any = None
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.history = {}
+        self._handle = None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        for k, v in (logs or {}).items():
+            if k == "learning_rate" or np.ndim(v) == 0:
+                self.history.setdefault(k, []).append(float(v))
+        if (epoch + 1) % self.every == 0:
+            self._show(epoch)
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        n = len(self.history.get("loss", []))
+        if n and n % self.every != 0:
+            self._show(n - 1)
+
+    def _show(self, epoch: int) -> None:
+        if self.notebook:
+            self._draw()
+        else:
+            parts = [f"{k} {v[-1]:.4g}" for k, v in self.history.items() if k != "learning_rate"]
+            line = f"epoch {epoch + 1}: " + ", ".join(parts)
+            self.lines.append(line)
+            print(line, flush=True)
+
+    def _draw(self) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        fig = plot_history(self.history, title=self.title)
+        if self._handle is None:
+            self._handle = display(fig, display_id=True)
+        else:
+            self._handle.update(fig)
+        plt.close(fig)
+
+
+def plot_history(history: dict[str, Sequence[float]] | Any, *, title: str = "", best_epoch: int | None = None) -> Any:
+    """Training curves: loss (left) and accuracy (right), training vs validation.
+
+    Taught in notebook 04 (reading under- and over-fitting from the gap between the curves).
+
+    Parameters
+    ----------
+    history : dict or keras History
+        ``{"loss": [...], "val_loss": [...], "accuracy": [...], "val_accuracy": [...]}``.
+    title : str, keyword-only
+    best_epoch : int, optional, keyword-only
+        Mark this (0-based) epoch, e.g. the one early stopping restored.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    h = getattr(history, "history", history)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3))
+    for ax, metric in zip(axes, ("loss", "accuracy")):
+        for key, label in ((metric, "train"), (f"val_{metric}", "validation")):
+            if key in h and len(h[key]):
+                ax.plot(np.arange(1, len(h[key]) + 1), h[key], marker=".", label=label)
+        if best_epoch is not None:
+            ax.axvline(best_epoch + 1, color="grey", ls="--", lw=1, label="best epoch")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- fit
+@dataclass
+class TrainResult:
+    """What :func:`fit` returns.
+
+    Attributes
+    ----------
+    history : dict
+        Per-epoch ``loss``, ``accuracy`` (and ``val_*``, ``learning_rate``).
+    best_epoch : int
+        0-based epoch whose weights the model holds now.
+    seconds : float
+        Wall-clock training time.
+    model : keras.Model
+    checkpoint : pathlib.Path or None
+    """
+
+    history: dict[str, list[float]]
+    best_epoch: int
+    seconds: float
+    model: Any
+    checkpoint: Path | None = None
+
+    @property
+    def epochs_run(self) -> int:
+        """Number of epochs trained (early stopping may stop before ``epochs``)."""
+        return len(self.history.get("loss", []))
+
+
+def checkpoint_path(name: str) -> Path:
+    """Where :func:`fit` saves a checkpoint: ``<cache root>/checkpoints/<name>.keras``.
+
+    Taught in notebook 05 (reload with ``keras.models.load_model(path)``).
+    """
+    return config.cache_root() / "checkpoints" / f"{name}.keras"
+
+
+def _as_data(data: Any, *, batch_size: int, shuffle: bool, seed: int) -> Any:
+    if data is None or isinstance(data, tf.data.Dataset):
+        return data
+    if isinstance(data, SegmentData):
+        return array_dataset(data.X, data.y, batch_size=batch_size, shuffle=shuffle, seed=seed)
+    if isinstance(data, tuple) and len(data) == 2:
+        return array_dataset(data[0], data[1], batch_size=batch_size, shuffle=shuffle, seed=seed)
+    raise TypeError(f"expected a tf.data.Dataset, SegmentData or (X, y), got {type(data).__name__}")
+
+
+def _learning_rate(schedule: Any, *, lr: float, epochs: int, steps: int) -> Any:
+    if schedule is None:
+        return lr
+    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+        return schedule
+    if steps < 1:
+        raise ValueError("a schedule needs a dataset of known length (len(train_ds))")
+    if schedule == "1cycle":
+        return one_cycle_schedule(max_lr=lr, total_steps=max(2, epochs * steps))
+    if schedule == "cyclic":
+        return CyclicSchedule(lr / 10.0, lr, max(1, 2 * steps))
+    raise ValueError(f"schedule must be None, '1cycle', 'cyclic' or a LearningRateSchedule, got {schedule!r}")
+
+
+def balanced_class_weight(y: Sequence[int], *, n_classes: int | None = None) -> dict[int, float]:
+    """Class weights ``n / (k * count_c)`` (scikit-learn's ``"balanced"``) for :func:`fit`.
+
+    Taught in notebook 05 (useful when the genres are not equally frequent, e.g. FMA).
+    """
+    y = np.asarray(y, dtype=int)
+    k = int(n_classes or (y.max() + 1))
+    counts = np.bincount(y, minlength=k)
+    return {c: (len(y) / (k * counts[c]) if counts[c] else 0.0) for c in range(k)}
+
+
+def fit(
+    model: Any,
+    train_ds: Any,
+    *,
+    validation: SegmentData | tuple[np.ndarray, np.ndarray] | None = None,
+    epochs: int = 30,
+    patience: int = 8,
+    lr: float = 1e-3,
+    schedule: Any = None,
+    optimizer: str = "adam",
+    class_weight: dict[int, float] | None = None,
+    checkpoint_name: str | None = None,
+    live_plot: bool | LivePlot = False,
+    monitor: str | None = None,
+    batch_size: int = 32,
+    verbose: int = 0,
+    seed: int = 0,
+) -> TrainResult:
+    """Compile and train a classifier the careful way; the model ends with its best weights.
+
+    Taught in notebook 04; used by 05–08. Loss: sparse categorical cross-entropy on
+    softmax outputs; metric: accuracy. **Early stopping** watches ``monitor`` (default the
+    validation loss, or the training loss without validation), stops after ``patience``
+    epochs without improvement and restores the weights of the best epoch.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Built, not necessarily compiled (it is compiled here).
+    train_ds : tf.data.Dataset, SegmentData or (X, y)
+        Training batches (:func:`train_dataset`), or arrays batched with ``batch_size``.
+    validation : SegmentData or (X, y), optional, keyword-only
+        Validation segments (:func:`eval_segments` on ``"valid"``); never the test split.
+    epochs, patience : int, keyword-only
+    lr : float, keyword-only
+        Learning rate (the peak rate of a schedule).
+    schedule : None, "1cycle", "cyclic" or keras LearningRateSchedule, keyword-only
+        Seed 003's 1cycle / cyclic learning rates (see :func:`one_cycle_schedule`).
+    optimizer : {"adam", "sgd"}, keyword-only
+        Adam (the seeds' choice) or SGD with Nesterov momentum 0.9.
+    class_weight : dict, optional, keyword-only
+        ``{class index: weight}`` (see :func:`balanced_class_weight`).
+    checkpoint_name : str, optional, keyword-only
+        Save the best model to :func:`checkpoint_path` (``<cache>/checkpoints/<name>.keras``).
+    live_plot : bool or LivePlot, keyword-only
+        Show :class:`LivePlot` curves while training.
+    monitor : str, optional, keyword-only
+        Quantity for early stopping and checkpoints (``"val_loss"``, ``"val_accuracy"``...).
+    batch_size : int, keyword-only
+        Only for array inputs.
+    verbose : {0, 2}, keyword-only
+        0: silent; 2: one line per epoch (never progress bars).
+    seed : int, keyword-only
+        :func:`set_seed` before training.
+
+    Returns
+    -------
+    TrainResult
+    """
+    set_seed(seed)
+    train = _as_data(train_ds, batch_size=batch_size, shuffle=True, seed=seed)
+    val = _as_data(validation, batch_size=256, shuffle=False, seed=seed)
+    try:
+        steps = len(train)
+    except TypeError:
+        steps = -1
+    rate = _learning_rate(schedule, lr=lr, epochs=epochs, steps=steps)
+    if optimizer == "adam":
+        opt = keras.optimizers.Adam(learning_rate=rate)
+    elif optimizer == "sgd":
+        opt = keras.optimizers.SGD(learning_rate=rate, momentum=0.9, nesterov=True)
+    else:
+        raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    monitor = monitor or ("val_loss" if val is not None else "loss")
+    mode = "max" if "acc" in monitor else "min"
+    stopper = keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=patience,
+                                            restore_best_weights=True)
+    callbacks: list[Any] = [stopper]
+    ckpt = None
+    if checkpoint_name:
+        ckpt = checkpoint_path(checkpoint_name)
+        ckpt.parent.mkdir(parents=True, exist_ok=True)
+        callbacks.append(keras.callbacks.ModelCheckpoint(str(ckpt), monitor=monitor, mode=mode,
+                                                         save_best_only=True))
+    if live_plot:
+        callbacks.append(live_plot if isinstance(live_plot, LivePlot) else LivePlot(title=model.name))
+    start = time.perf_counter()
+    hist = model.fit(train, validation_data=val, epochs=epochs, callbacks=callbacks, shuffle=False,
+                     class_weight=class_weight, verbose=0 if verbose == 0 else 2)
+    seconds = time.perf_counter() - start
+    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+    values = history.get(monitor, [])
+    best = int(np.argmax(values) if mode == "max" else np.argmin(values)) if values else 0
+    return TrainResult(history, best, seconds, model, ckpt)
+
+
+# --------------------------------------------------------------------------- evaluation
+def predict_proba(model: Any, X: np.ndarray, *, batch_size: int = 256) -> np.ndarray:
+    """Softmax outputs of ``model`` on ``X``, batch by batch, as a NumPy array (no progress bar).
+
+    Taught in notebook 04.
+    """
+    out = [np.asarray(model(X[i:i + batch_size], training=False)) for i in range(0, len(X), batch_size)]
+    return np.concatenate(out) if out else np.zeros((0, model.output_shape[-1]), np.float32)
+
+
+def evaluate(model: Any, data: SegmentData, *, classes: Sequence[str] | None = None,
+             batch_size: int = 256) -> dict[str, Any]:
+    """Segment accuracy, clip accuracy (mean probability and majority vote) and clip macro-F1.
+
+    Taught in notebook 04 (voting in notebook 05). Each clip's segments are classified;
+    the clip's genre is the arg-max of the mean of its segments' probabilities
+    (:func:`mgc_helpers.evaluation.mean_probability`), or the majority vote
+    (:func:`mgc_helpers.evaluation.majority_vote`).
+
+    Parameters
+    ----------
+    model : keras.Model
+    data : SegmentData
+    classes : sequence of str, optional, keyword-only
+        Class order of the outputs (default ``data.classes``).
+
+    Returns
+    -------
+    dict
+        ``segment_accuracy``, ``clip_accuracy`` (mean probability), ``clip_accuracy_majority``,
+        ``macro_f1`` (clips, mean probability), ``y_true_clip``, ``y_pred_clip`` (genre names),
+        ``proba_clip`` (n_clips, n_classes), ``track_id_clip``, ``proba`` (segments).
+    """
+    classes = list(classes if classes is not None else data.classes)
+    proba = predict_proba(model, data.X, batch_size=batch_size)
+    cls = np.asarray(classes)
+    truth = cls[data.y]
+    pred = cls[np.argmax(proba, axis=1)]
+    mean = evaluation.clip_table(data.track_id, truth, proba=proba, classes=classes, method="mean")
+    major = evaluation.clip_table(data.track_id, truth, y_pred=pred, proba=proba, classes=classes)
+    codes = {t: i for i, t in enumerate(mean.index)}
+    sums = np.zeros((len(mean), len(cls)))
+    np.add.at(sums, [codes[t] for t in data.track_id], proba)
+    counts = np.bincount([codes[t] for t in data.track_id], minlength=len(mean))[:, None]
+    return {
+        "segment_accuracy": evaluation.accuracy(truth, pred),
+        "clip_accuracy": evaluation.accuracy(mean["true"], mean["predicted"]),
+        "clip_accuracy_majority": evaluation.accuracy(major["true"], major["predicted"]),
+        "macro_f1": evaluation.macro_f1(mean["true"], mean["predicted"], labels=classes),
+        "y_true_clip": mean["true"].to_numpy(),
+        "y_pred_clip": mean["predicted"].to_numpy(),
+        "proba_clip": sums / counts,
+        "track_id_clip": mean.index.to_numpy(),
+        "proba": proba,
+    }
+
+
+def log(
+    model_name: str,
+    result: dict[str, Any],
+    *,
+    features: str,
+    dataset: str,
+    split: str,
+    n_params: int | None,
+    seconds: float | None,
+    notes: str = "",
+    path: str | os.PathLike | None = None,
+) -> dict[str, Any]:
+    """Append a network's scores (from :func:`evaluate`) to the shared results log.
+
+    Taught in notebook 04; notebook 10 compares every row. Wraps
+    :func:`mgc_helpers.evaluation.log_result` (clip accuracy = mean-probability vote).
+
+    Returns
+    -------
+    dict
+        The row as written.
+    """
+    return evaluation.log_result(
+        model=model_name, features=features, dataset=dataset, split=split,
+        segment_accuracy=result.get("segment_accuracy"), clip_accuracy=result.get("clip_accuracy"),
+        macro_f1=result.get("macro_f1"), n_params=n_params,
+        fit_time_s=None if seconds is None else round(float(seconds), 2), notes=notes, path=path)

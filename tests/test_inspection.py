@@ -1,0 +1,67 @@
+"""Tests of mgc_helpers.inspection: filters, activations, saliency (against a hand-computable model)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from mgc_helpers import inspection  # noqa: E402
+from mgc_helpers.models import cnn  # noqa: E402
+
+
+def small_cnn():
+    keras.utils.set_random_seed(0)
+    return cnn.recommended_cnn((16, 24, 1), 3, filters=(4, 8))
+
+
+def test_first_layer_filters_are_the_kernels():
+    m = small_cnn()
+    k = inspection.first_layer_filters(m)
+    assert k.shape == (4, 3, 3)
+    np.testing.assert_allclose(k[2], m.get_layer("conv1").get_weights()[0][:, :, 0, 2])
+    assert [layer.name for layer in inspection.conv_layers(m)] == ["conv1", "conv2"]
+    assert inspection.first_layer_filters(m, layer="conv2").shape == (8, 3, 3)
+    with pytest.raises(ValueError):
+        inspection.first_layer_filters(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+
+
+def test_activations_match_the_convolution():
+    m = small_cnn()
+    x = np.random.default_rng(0).normal(size=(16, 24, 1)).astype("float32")
+    a = inspection.activations(m, x)
+    assert a.shape == (16, 24, 4)
+    w = m.get_layer("conv1").get_weights()[0]
+    # one output value by hand: "same" padding, bias-free, at an interior position (5, 7)
+    patch = x[4:7, 6:9, 0]
+    np.testing.assert_allclose(a[5, 7, 1], np.sum(patch * w[:, :, 0, 1]), rtol=1e-4, atol=1e-5)
+    batch = inspection.activations(m, np.stack([x, x]), layer="relu1")
+    assert batch.shape == (2, 16, 24, 4) and batch.min() >= 0
+    assert inspection.activations(m, x, layer=1).shape == (16, 24, 4)
+
+
+def test_saliency_of_a_linear_model_is_its_weights():
+    inputs = keras.Input((4, 5, 1))
+    logits = keras.layers.Dense(2, use_bias=False)(keras.layers.Flatten()(inputs))
+    m = keras.Model(inputs, logits)  # linear scores: the gradient is the weight vector
+    w = m.layers[-1].get_weights()[0]
+    x = np.ones((4, 5, 1), "float32")
+    sal, c = inspection.saliency(m, x, class_index=1)
+    assert c == 1 and sal.shape == (4, 5)
+    np.testing.assert_allclose(sal, np.abs(w[:, 1]).reshape(4, 5), rtol=1e-5)
+    _, predicted = inspection.saliency(m, x)
+    assert predicted == int(np.argmax(x.reshape(1, -1) @ w))
+
+
+def test_plots_return_figures():
+    import matplotlib.pyplot as plt
+
+    m = small_cnn()
+    x = np.zeros((16, 24, 1), "float32")
+    fig = inspection.plot_filters(m, ncols=3)
+    assert len([ax for ax in fig.axes if ax.images]) == 4
+    fig2 = inspection.plot_activations(m, x, n=3, ncols=2)
+    assert len([ax for ax in fig2.axes if ax.images]) == 4
+    fig3 = inspection.plot_saliency(m, x, class_names=["a", "b", "c"], title="t")
+    assert "saliency for" in fig3.axes[1].get_title()
+    plt.close("all")
