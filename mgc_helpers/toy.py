@@ -99,7 +99,7 @@ METADATA_COLUMNS: tuple[str, ...] = (
     "track_id", "genre", "artist", "tempo", "key", "sections", "section_labels", "duration", "path",
 )
 #: Bump when the synthesis changes: :func:`ensure_toy_dataset` then regenerates old data.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 #: Loudness of every track (RMS, dBFS).
 TARGET_RMS_DB = -20.0
 _PARAMS_FILE = "toy_params.json"
