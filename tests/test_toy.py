@@ -1,6 +1,7 @@
 """Tests of mgc_helpers.toy: layout, WAV format, metadata, determinism, loudness, caching, CLI."""
 from __future__ import annotations
 
+import json
 import hashlib
 import os
 import subprocess
@@ -274,3 +275,14 @@ def test_module_does_not_import_tensorflow():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.returncode == 0 and out.stdout.strip() == "False"
+
+
+def test_ensure_regenerates_data_made_by_an_older_generator(tmp_path, monkeypatch):
+    opts = {**TINY, "genres": ("pop",)}
+    toy.ensure_toy_dataset(tmp_path, **opts)
+    monkeypatch.setattr(toy, "GENERATOR_VERSION", toy.GENERATOR_VERSION + 1)
+    before = (tmp_path / "metadata.csv").stat().st_mtime_ns
+    toy.ensure_toy_dataset(tmp_path, **opts)
+    stored = json.loads((tmp_path / "toy_params.json").read_text())
+    assert stored["version"] == toy.GENERATOR_VERSION
+    assert (tmp_path / "metadata.csv").stat().st_mtime_ns != before
