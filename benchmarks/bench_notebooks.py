@@ -75,17 +75,19 @@ def run_notebook(path: Path, *, timeout: int = 600) -> dict:
                             resources={"metadata": {"path": str(path.parent)}})
     t0 = time.perf_counter()
     error = None
-
-    def kernel_pid() -> int | None:
-        km = client.km
-        proc = getattr(getattr(km, "provisioner", None), "process", None) if km is not None else None
-        return getattr(proc, "pid", None)
-
-    with PeakRSS(kernel_pid) as mem:
-        try:
-            client.execute()
-        except Exception as exc:  # report and go on with the other notebooks
-            error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    # Cell by cell inside one kernel: NotebookClient.execute() stalled for minutes after
+    # notebook 01 in this harness (kernel clean-up), which nbval and this loop do not.
+    with client.setup_kernel():
+        pid = client.km.provisioner.process.pid
+        with PeakRSS(lambda: pid) as mem:
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                try:
+                    client.execute_cell(cell, index)
+                except Exception as exc:  # report and go on with the other notebooks
+                    error = f"cell {index}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                    break
     wall = time.perf_counter() - t0
     return {"notebook": path.name, "wall_s": round(wall, 1), "peak_rss_mb": round(mem.peak / 2**20),
             "error": error}
