@@ -28,6 +28,7 @@ _SUBMODULES = (
     "features",
     "fourier",
     "inspection",
+    "launch",
     "models",
     "plots",
     "segmentation",

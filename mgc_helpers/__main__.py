@@ -6,6 +6,8 @@
 ``download``  download a dataset (checksummed, mirrors in order): gtzan, gtzan_splits, fma_metadata,
               fma_small, fma_medium (nothing is ever downloaded otherwise).
 ``features``  extract and cache log-mel / MFCC / summary features of a dataset in parallel.
+``badges``    rewrite the Colab/Binder badges and set-up cells of the notebooks and README from the
+              repository URL in ``mgc_helpers/config.py`` (``--check``: only list what is stale).
 
 The data root is ``$MGC_DATA_DIR`` (default: the repository's ``data/``), the cache root
 ``$MGC_CACHE_DIR`` (default: the repository's ``.cache/``).
@@ -140,6 +142,24 @@ def cmd_features(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_badges(args: argparse.Namespace) -> int:
+    from . import launch
+
+    try:
+        stale = launch.update(args.root, check=args.check)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in stale:
+        print(f"{'stale' if args.check else 'updated'}: {path}")
+    if args.check and stale:
+        print("run `python -m mgc_helpers badges` to update them", file=sys.stderr)
+        return 1
+    if not stale:
+        print("badges and set-up cells are up to date")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mgc_helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     p_ft.add_argument("--out", help="also save the stacked array, labels and split to this .npz file")
     p_ft.add_argument("--quiet", action="store_true", help="no progress bar")
     p_ft.set_defaults(func=cmd_features)
+    p_bd = sub.add_parser("badges", help="regenerate notebook/README badges and set-up cells from config")
+    p_bd.add_argument("--check", action="store_true", help="change nothing; exit 1 listing stale files")
+    p_bd.add_argument("--root", help="repository folder (default: this checkout)")
+    p_bd.set_defaults(func=cmd_badges)
     args = parser.parse_args(argv)
     return args.func(args)
 

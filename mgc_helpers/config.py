@@ -67,7 +67,7 @@ def toy_root() -> Path:
 
 def pip_install_spec() -> str:
     """What ``pip install`` needs to install the course package from GitHub."""
-    return f"git+{REPOSITORY_URL}.git@{GITHUB_BRANCH}"
+    return f"git+https://github.com/{GITHUB_REPOSITORY}.git@{GITHUB_BRANCH}"
 
 
 def colab_url(notebook: str) -> str:
@@ -87,11 +87,32 @@ def binder_url(notebook: str | None = None) -> str:
 
 
 def colab_setup_source() -> str:
-    """Source of the standard first cell of every notebook (installs the package on Colab only)."""
-    return (
-        "# Set-up: on Google Colab this installs the course package; elsewhere it does nothing.\n"
-        "import sys\n"
-        "\n"
-        'if "google.colab" in sys.modules:\n'
-        f'    %pip install -q "mgc-helpers @ {pip_install_spec()}"\n'
-    )
+    """Source of the standard set-up cell, the second cell of every notebook.
+
+    On Google Colab it installs the course package with ``--no-deps`` (so Colab's own TensorFlow, Keras,
+    numpy and ipywidgets are never upgraded), then only those of its requirements that Colab lacks
+    (usually just ``mir_eval``), and prints one line: whether a GPU is attached and how to get one.
+    Elsewhere it only imports :mod:`sys`. It uses no module of the course (it runs before the package is
+    installed) and defines no function. ``python -m mgc_helpers badges`` writes it into every notebook.
+    Taught in every notebook.
+    """
+    return f"""\
+# Set-up: on Google Colab this installs the course package without touching Colab's own TensorFlow, Keras,
+# numpy or ipywidgets, and checks for a GPU; everywhere else it does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import importlib, importlib.metadata as md, re, shutil, subprocess
+    PIP = [sys.executable, "-m", "pip", "install", "-q"]
+    have = {{re.sub(r"[-_.]+", "-", str(d.metadata["Name"])).lower() for d in md.distributions()}}
+    if "mgc-helpers" not in have:  # --no-deps: Colab's TensorFlow, Keras, numpy, ipywidgets stay as they are
+        subprocess.run(PIP + ["--no-deps", "mgc-helpers @ {pip_install_spec()}"], check=True)
+        importlib.invalidate_caches()
+    wanted = [re.match(r"[\\w.-]+", r)[0] for r in md.requires("mgc-helpers") if "extra ==" not in r]
+    missing = [name for name in wanted if re.sub(r"[-_.]+", "-", name).lower() not in have]
+    if missing:  # what Colab lacks, e.g. mir_eval
+        subprocess.run(PIP + missing, check=True)
+    gpu = shutil.which("nvidia-smi") and subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True).stdout
+    print(f"Course package ready. GPU: {{gpu.split(' (UUID')[0]}}" if gpu else "Course package ready. No GPU: "
+          "fine for the toy data; for GTZAN/FMA choose Runtime → Change runtime type → GPU.")
+"""
