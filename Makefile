@@ -21,7 +21,7 @@ ifeq ($(shell id -u 2>/dev/null),0)
 LAB_FLAGS += --allow-root
 endif
 
-.PHONY: help setup lab lab-check test unit notebooks bench toy warm clean clean-cache
+.PHONY: help setup lab lab-check test unit notebooks bench student toy warm clean clean-cache
 
 help:
 	@echo "make lab        set everything up and open the course in JupyterLab (toy dataset, offline)"
@@ -30,6 +30,7 @@ help:
 	@echo "make notebooks  run every notebook end to end (pytest --nbval-lax)"
 	@echo "make lab-check  start JupyterLab headless and check that it answers on localhost"
 	@echo "make bench      time every notebook (wall time, peak RSS) -> benchmarks/results/"
+	@echo "make student    student copies of the notebooks (solutions -> stubs) in student/"
 	@echo "make clean      remove .venv, caches and generated data"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -68,6 +69,10 @@ test: unit notebooks
 
 bench: setup
 	$(PY) benchmarks/bench_notebooks.py
+
+# Student copies: every ### BEGIN/END SOLUTION region becomes a stub (docs/INSTRUCTORS.md).
+student: $(STAMP)
+	$(PY) -m mgc_helpers student
 
 clean-cache:
 	rm -rf $(CACHE)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m mgc_helpers {toy,warm,info,download,features}``.
+"""Command line: ``python -m mgc_helpers {toy,warm,info,download,features,student}``.
 
 ``toy``       generate the offline toy dataset if it is missing (``--force`` regenerates it).
 ``warm``      compile librosa's numba functions once, so the first notebook starts fast.
@@ -6,6 +6,7 @@
 ``download``  download a dataset (checksummed, mirrors in order): gtzan, gtzan_splits, fma_metadata,
               fma_small, fma_medium (nothing is ever downloaded otherwise).
 ``features``  extract and cache log-mel / MFCC / summary features of a dataset in parallel.
+``student``   write student copies of the notebooks (solutions replaced by stubs, outputs cleared).
 ``badges``    rewrite the Colab/Binder badges and set-up cells of the notebooks and README from the
               repository URL in ``mgc_helpers/config.py`` (``--check``: only list what is stale).
 
@@ -160,6 +161,26 @@ def cmd_badges(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_student(args: argparse.Namespace) -> int:
+    from . import config
+    from .assignments import SolutionMarkupError, write_student_copies
+
+    root = config.repo_root()
+    src = Path(args.src) if args.src else (root / "notebooks" if root is not None else Path("notebooks"))
+    dest = Path(args.dest) if args.dest else (root / "student" if root is not None else Path("student"))
+    try:
+        report = write_student_copies(src, dest, keep_badge=args.keep_badge)
+    except (FileNotFoundError, SolutionMarkupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for copy in report:
+        checks = ", ".join(c for e in copy.exercises for c in e.checks) or "none"
+        print(f"  {copy.dest.name:<45} {copy.n_solutions} solution(s) cleared, "
+              f"{copy.n_checked} auto-checked exercise(s): {checks}")
+    print(f"{len(report)} student notebooks in {dest}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mgc_helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -193,6 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     p_ft.add_argument("--out", help="also save the stacked array, labels and split to this .npz file")
     p_ft.add_argument("--quiet", action="store_true", help="no progress bar")
     p_ft.set_defaults(func=cmd_features)
+    p_st = sub.add_parser("student", help="write student copies of the notebooks (solutions -> stubs)")
+    p_st.add_argument("--src", help="folder of the instructor notebooks (default: the repository's notebooks/)")
+    p_st.add_argument("--dest", help="folder for the copies (default: the repository's student/)")
+    p_st.add_argument("--keep-badge", action="store_true",
+                      help="keep the Open-in-Colab badge (it opens the instructor version)")
+    p_st.set_defaults(func=cmd_student)
     p_bd = sub.add_parser("badges", help="regenerate notebook/README badges and set-up cells from config")
     p_bd.add_argument("--check", action="store_true", help="change nothing; exit 1 listing stale files")
     p_bd.add_argument("--root", help="repository folder (default: this checkout)")

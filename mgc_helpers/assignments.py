@@ -1,0 +1,298 @@
+"""Student copies of the course notebooks: every solution replaced by a stub, outputs cleared.
+
+Used with every notebook's exercises (instructors: ``docs/INSTRUCTORS.md``; ``make student`` or
+``python -m mgc_helpers student``). The markup is nbgrader's: in a code cell, the lines from
+``### BEGIN SOLUTION`` to ``### END SOLUTION`` become ``# YOUR CODE HERE`` and
+``raise NotImplementedError()``, indented like the ``BEGIN`` marker, so a function header written
+above the markers stays; in a markdown cell the region becomes ``YOUR ANSWER HERE``. Regions between
+``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` are removed as nbgrader removes them. The
+check cells that follow an exercise are kept as they are. As in nbgrader, a marker is any line that
+contains ``BEGIN SOLUTION`` / ``END SOLUTION``; unlike nbgrader, a stray ``END`` marker is an error too.
+
+Why not nbgrader's own ``generate_assignment``? nbgrader 0.9 installs cleanly, but
+
+- its ``ClearSolutions`` step refuses solution regions in cells that do not carry nbgrader's cell
+  metadata (``enforce_metadata``), and ours carry none: the notebooks stay plain notebooks that run the
+  same on Colab, Binder and JupyterLab;
+- it needs its course layout (``source/<assignment>/``), a gradebook database (SQLAlchemy, Alembic) and
+  Jupyter server extensions (``notebook`` 7), far more than the ~60 lines of the transformation;
+- the course's tests and ``make student`` must run in the course's light environment (no TensorFlow,
+  no nbgrader); this module needs only the standard library and nbformat.
+
+The output is what nbgrader would write for the solution regions, so instructors who grade with
+nbgrader can still use the instructor notebooks as nbgrader sources (see ``docs/INSTRUCTORS.md``).
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BEGIN_SOLUTION",
+    "END_SOLUTION",
+    "CODE_STUB",
+    "TEXT_STUB",
+    "SolutionMarkupError",
+    "Exercise",
+    "StudentCopy",
+    "clear_solutions",
+    "exercises",
+    "student_notebook",
+    "write_student_copies",
+]
+
+#: Part of a line that opens a solution region (nbgrader's delimiter).
+BEGIN_SOLUTION = "BEGIN SOLUTION"
+#: Part of a line that closes a solution region.
+END_SOLUTION = "END SOLUTION"
+#: Part of a line that opens a region removed from student copies altogether (nbgrader's hidden tests).
+BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
+#: Part of a line that closes a hidden-tests region.
+END_HIDDEN = "END HIDDEN TESTS"
+#: What replaces a solution region in a code cell (nbgrader's Python stub).
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+#: What replaces a solution region in a markdown cell.
+TEXT_STUB = "YOUR ANSWER HERE"
+
+#: The "Open in Colab" badge of a notebook's title cell (it opens the instructor version on GitHub).
+_COLAB_BADGE = re.compile(r"^\[!\[Open In Colab\]\([^)]*\)\]\(https://colab\.research\.google\.com/[^)]*\)[ \t]*\n?\n?",
+                          re.M)
+_CHECK_CALL = re.compile(r"\bmgc\.checks\.(check_\w+)\s*\(")
+_DEF = re.compile(r"^\s*def\s+(\w+)\s*\(", re.M)
+
+#: Code cells after an exercise that are searched for its check (as tests/test_notebooks.py does).
+CHECK_WINDOW = 2
+
+
+class SolutionMarkupError(ValueError):
+    """The solution markers of a cell are unbalanced (nested, or a ``BEGIN`` without its ``END``)."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of a notebook: the cell with a solution region and the check that follows it."""
+
+    cell: int
+    """Index of the exercise cell in the notebook."""
+    names: tuple[str, ...]
+    """Functions the student writes (``def`` lines of the cell)."""
+    checks: tuple[str, ...]
+    """``mgc.checks`` functions called by the next code cells (empty: not auto-checked)."""
+
+
+@dataclass
+class StudentCopy:
+    """What :func:`write_student_copies` did to one notebook."""
+
+    source: Path
+    dest: Path
+    n_solutions: int
+    """Solution regions replaced by stubs."""
+    exercises: list[Exercise] = field(default_factory=list)
+
+    @property
+    def n_checked(self) -> int:
+        """Exercises followed by an automatic check."""
+        return sum(1 for e in self.exercises if e.checks)
+
+
+def _source(cell: Any) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def clear_solutions(source: str, *, cell_type: str = "code") -> tuple[str, int]:
+    """Replace every solution region of one cell's source by the stub.
+
+    Parameters
+    ----------
+    source : str
+        The cell's source.
+    cell_type : {"code", "markdown", "raw"}, keyword-only
+        Code cells get :data:`CODE_STUB`, the others :data:`TEXT_STUB`.
+
+    Returns
+    -------
+    new_source : str
+        The source with each region (marker lines included) replaced by the stub, indented like
+        the line of its ``BEGIN`` marker; hidden-test regions are removed.
+    n_regions : int
+        Number of solution regions replaced.
+
+    Raises
+    ------
+    SolutionMarkupError
+        Nested regions, an ``END`` marker without a ``BEGIN``, or a ``BEGIN`` without its ``END``.
+
+    Examples
+    --------
+    >>> print(clear_solutions("def f(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n    ### END SOLUTION")[0])
+    def f(x):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+    """
+    stub = (CODE_STUB if cell_type == "code" else TEXT_STUB).split("\n")
+    out: list[str] = []
+    region: str | None = None  # "solution", "hidden" or None
+    opened_at = 0
+    n = 0
+    lines = source.split("\n")
+    for number, line in enumerate(lines, start=1):
+        begins = BEGIN_SOLUTION in line or BEGIN_HIDDEN in line
+        ends = END_SOLUTION in line or END_HIDDEN in line
+        if begins:
+            if region is not None:
+                raise SolutionMarkupError(f"line {number}: a new region begins inside the {region} region opened "
+                                          f"on line {opened_at} (regions cannot be nested):\n{line}")
+            region, opened_at = ("solution" if BEGIN_SOLUTION in line else "hidden"), number
+            if region == "solution":
+                n += 1
+                indent = re.match(r"\s*", line).group(0)
+                out.extend(indent + s for s in stub)
+        elif ends:
+            kind = "solution" if END_SOLUTION in line else "hidden"
+            if region != kind:
+                raise SolutionMarkupError(f"line {number}: an END marker without its BEGIN "
+                                          f"({'END SOLUTION' if kind == 'solution' else 'END HIDDEN TESTS'}):\n{line}")
+            region = None
+        elif region is None:
+            out.append(line)
+    if region is not None:
+        marker = "### END SOLUTION" if region == "solution" else "### END HIDDEN TESTS"
+        raise SolutionMarkupError(f"the {region} region opened on line {opened_at} is never closed: "
+                                  f"add a line `{marker}` after it.")
+    return "\n".join(out), n
+
+
+def exercises(nb: Any) -> list[Exercise]:
+    """List a notebook's exercises and the checks that follow them.
+
+    An exercise is a code cell with a solution region; its checks are the ``mgc.checks.check_*``
+    calls in the next :data:`CHECK_WINDOW` code cells (the rule of ``tests/test_notebooks.py``).
+
+    Parameters
+    ----------
+    nb : NotebookNode or dict
+        An instructor notebook (format 4).
+
+    Returns
+    -------
+    list of Exercise
+    """
+    cells = nb["cells"]
+    code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    found = []
+    for pos, i in enumerate(code):
+        src = _source(cells[i])
+        if BEGIN_SOLUTION not in src:
+            continue
+        checks: list[str] = []
+        for j in code[pos + 1: pos + 1 + CHECK_WINDOW]:
+            nxt = _source(cells[j])
+            if BEGIN_SOLUTION in nxt:
+                break  # the next exercise
+            checks += [m for m in _CHECK_CALL.findall(nxt) if m not in checks]
+        found.append(Exercise(cell=i, names=tuple(_DEF.findall(src)), checks=tuple(checks)))
+    return found
+
+
+def student_notebook(nb: Any, *, keep_badge: bool = False) -> Any:
+    """The student version of an instructor notebook (the input is not modified).
+
+    Parameters
+    ----------
+    nb : NotebookNode or dict
+        An instructor notebook (format 4), e.g. from ``nbformat.read(path, as_version=4)``.
+    keep_badge : bool, keyword-only
+        Keep the "Open in Colab" badge of the title cell. It is removed by default because it
+        opens the instructor version (with the solutions) from GitHub.
+
+    Returns
+    -------
+    NotebookNode
+        A copy in which every solution region is a stub (see :func:`clear_solutions`), every code
+        cell has no outputs and no execution count, and execution timings are gone from the cell
+        metadata; tags (``setup``, ``parameters``), cell ids and the notebook metadata are kept.
+
+    Raises
+    ------
+    SolutionMarkupError
+        A cell's markers are unbalanced; the message names the cell.
+    """
+    import nbformat
+
+    new = nbformat.from_dict(copy.deepcopy(dict(nb)))
+    for index, cell in enumerate(new.cells):
+        try:
+            source, _ = clear_solutions(_source(cell), cell_type=cell.cell_type)
+        except SolutionMarkupError as exc:
+            raise SolutionMarkupError(f"cell {index} ({cell.cell_type}): {exc}") from None
+        if not keep_badge and index == 0 and cell.cell_type == "markdown":
+            source = _COLAB_BADGE.sub("", source)
+        cell.source = source
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("nbgrader", None)  # nbgrader would rewrite it; never ship grading ids to students
+        if cell.cell_type != "code":
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+    new.metadata.pop("widgets", None)  # saved widget state belongs to outputs
+    new.metadata.pop("celltoolbar", None)
+    return new
+
+
+def write_student_copies(src: str | Path = "notebooks", dest: str | Path = "student", *,
+                         pattern: str = "[0-9][0-9]_*.ipynb", keep_badge: bool = False) -> list[StudentCopy]:
+    """Write the student copy of every notebook of ``src`` into ``dest``.
+
+    Parameters
+    ----------
+    src : str or Path
+        Folder of the instructor notebooks (default ``notebooks``, relative to the current folder).
+    dest : str or Path
+        Folder for the student copies (created; files of the same name are overwritten, nothing
+        else in it is touched). ``student/`` is git-ignored.
+    pattern : str, keyword-only
+        Which notebooks of ``src`` (a glob; default: the numbered course notebooks).
+    keep_badge : bool, keyword-only
+        See :func:`student_notebook`.
+
+    Returns
+    -------
+    list of StudentCopy
+        One entry per notebook, with its number of solution regions and exercises.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``src`` has no notebook matching ``pattern``.
+    SolutionMarkupError
+        A notebook's markers are unbalanced (nothing is written for it; the message names it).
+    """
+    import nbformat
+
+    src, dest = Path(src), Path(dest)
+    paths = sorted(src.glob(pattern))
+    if not paths:
+        raise FileNotFoundError(f"no notebook matching {pattern!r} in {src.resolve()}")
+    dest.mkdir(parents=True, exist_ok=True)
+    report = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        try:
+            student = student_notebook(nb, keep_badge=keep_badge)
+        except SolutionMarkupError as exc:
+            raise SolutionMarkupError(f"{path}: {exc}") from None
+        nbformat.validate(student)
+        n = sum(clear_solutions(_source(c), cell_type=c["cell_type"])[1] for c in nb.cells)
+        target = dest / path.name
+        tmp = target.with_name(f".{target.name}.tmp")
+        nbformat.write(student, tmp)
+        tmp.replace(target)
+        report.append(StudentCopy(source=path, dest=target, n_solutions=n, exercises=exercises(nb)))
+    return report
