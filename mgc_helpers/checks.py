@@ -797,7 +797,9 @@ def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
         if got in (_rnn_params("lstm", d, u), _rnn_params("gru", d, u)) or got == expected // gates:
             raise _fail(f"{where} the number of gates is not right.",
                         "an LSTM has 4 weight blocks (input, forget, cell, output), a GRU 3 (update, reset, candidate).")
-        raise _fail(f"{where} the count is not right.", "gates x (units x (inputs + units) + units).")
+        raise _fail(f"{where} the count is not right.",
+                    "for one gate, count its input weights, its recurrent weights and its biases; then "
+                    "think about how many gates the cell has.")
     _ok(f"`my_rnn_params` counts LSTM and GRU parameters right in {len(cases)} cases.")
 
 
@@ -882,7 +884,8 @@ def check_dense_params(fn: Callable[[Sequence[int]], int]) -> None:
         if got == sum((a + 1) * b for a, b in zip(sizes[:-2], sizes[1:-1])):
             raise _fail(f"For {where}, the output layer is missing.", "count every pair of consecutive sizes.")
         raise _fail(f"For {where}, `dense_params` returned {got}, which is not right.",
-                    "add up a * b + b over consecutive sizes (a, b).")
+                    "count the weights and the biases of each layer, one layer per pair of consecutive sizes, "
+                    "and add the layers up.")
     _ok(f"`dense_params` is right on {len(cases)} networks.")
 
 
@@ -980,7 +983,8 @@ def check_soft_vote(fn: Callable[[np.ndarray, np.ndarray], Any]) -> None:
                         "average the probability rows of a track's segments, then take the arg-max.")
         if wrong:
             raise _fail(f"{len(wrong)} track(s) got the wrong class, e.g. {wrong[0]!r}.",
-                        "select the rows of one track (proba[track_ids == t]), average them (axis=0), arg-max.")
+                        "for each track, average the probability rows of its own segments, then pick the class "
+                        "with the largest mean.")
     _ok(f"`soft_vote` is right on {len(cases)} sets of segment probabilities.")
 
 
