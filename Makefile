@@ -21,7 +21,7 @@ ifeq ($(shell id -u 2>/dev/null),0)
 LAB_FLAGS += --allow-root
 endif
 
-.PHONY: help setup lab lab-check test unit notebooks bench student toy warm clean clean-cache
+.PHONY: help setup lab lab-check binder-check test unit notebooks bench student toy warm clean clean-cache
 
 help:
 	@echo "make lab        set everything up and open the course in JupyterLab (toy dataset, offline)"
@@ -29,6 +29,7 @@ help:
 	@echo "make unit       unit tests of mgc_helpers with coverage only"
 	@echo "make notebooks  run every notebook end to end (pytest --nbval-lax)"
 	@echo "make lab-check  start JupyterLab headless and check that it answers on localhost"
+	@echo "make binder-check  build the Binder environment in a fresh venv (as repo2docker) and run notebook 01 in it"
 	@echo "make bench      time every notebook (wall time, peak RSS) -> benchmarks/results/"
 	@echo "make student    student copies of the notebooks (solutions -> stubs) in student/"
 	@echo "make clean      remove .venv, caches and generated data"
@@ -60,12 +61,17 @@ lab-check: setup
 	$(PY) -m pytest -q tests/test_lab.py
 
 unit: setup
-	$(PY) -m pytest tests --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
+	$(PY) -m pytest tests -m "not binder" --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
 
 notebooks: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 
-test: unit notebooks
+# About 11 min on 2 busy cores (pip installs TensorFlow into a fresh venv, postBuild compiles librosa's numba cache);
+# needs the package registry, nothing else from the network.
+binder-check: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -m binder tests/test_binder.py
+
+test: unit notebooks binder-check
 
 bench: setup
 	$(PY) benchmarks/bench_notebooks.py
