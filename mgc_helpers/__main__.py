@@ -1,4 +1,4 @@
-"""Command line: ``python -m mgc_helpers {toy,warm,info,download,features,student}``.
+"""Command line: ``python -m mgc_helpers {toy,warm,info,download,features,student,badges}``.
 
 ``toy``       generate the offline toy dataset if it is missing (``--force`` regenerates it).
 ``warm``      compile librosa's numba functions once, so the first notebook starts fast.
