@@ -21,7 +21,7 @@ ifeq ($(shell id -u 2>/dev/null),0)
 LAB_FLAGS += --allow-root
 endif
 
-.PHONY: help setup lab lab-check binder-check test unit notebooks bench student toy warm clean clean-cache
+.PHONY: help setup lab lab-check binder-check e2e test unit notebooks bench student toy warm clean clean-cache
 
 help:
 	@echo "make lab        set everything up and open the course in JupyterLab (toy dataset, offline)"
@@ -30,6 +30,7 @@ help:
 	@echo "make notebooks  run every notebook end to end (pytest --nbval-lax)"
 	@echo "make lab-check  start JupyterLab headless and check that it answers on localhost"
 	@echo "make binder-check  build the Binder environment in a fresh venv (as repo2docker) and run notebook 01 in it"
+	@echo "make e2e        browser test: JupyterLab in headless Chromium (Playwright) runs notebooks 01 and 10, uses their widgets"
 	@echo "make bench      time every notebook (wall time, peak RSS) -> benchmarks/results/"
 	@echo "make student    student copies of the notebooks (solutions -> stubs) in student/"
 	@echo "make clean      remove .venv, caches and generated data"
@@ -61,7 +62,7 @@ lab-check: setup
 	$(PY) -m pytest -q tests/test_lab.py
 
 unit: setup
-	$(PY) -m pytest tests -m "not binder" --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
+	$(PY) -m pytest tests -m "not binder and not e2e" --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
 
 notebooks: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
@@ -71,7 +72,30 @@ notebooks: setup
 binder-check: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider -m binder tests/test_binder.py
 
-test: unit notebooks binder-check
+# Browser test (tests/e2e): Debian's chromium, since Playwright cannot download browsers here (as root it is
+# installed with apt, ~1 min), and the playwright package from requirements-e2e.txt. About 2-4 min; screenshots
+# in test-output/e2e/. MGC_CHROMIUM=/path/to/chromium uses another Chromium.
+CHROMIUM  ?= $(or $(MGC_CHROMIUM),/usr/bin/chromium)
+E2E_STAMP := $(VENV)/.installed-e2e
+
+$(E2E_STAMP): $(STAMP) requirements-e2e.txt
+	$(PY) -m pip install --quiet -r requirements-e2e.txt
+	touch $@
+
+$(CHROMIUM):
+	@if [ "$@" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; set -x; \
+	  apt-get install -y -q --no-install-recommends chromium \
+	  || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium; }; \
+	else \
+	  echo "make e2e needs Chromium at $@: install Debian's package as root (apt-get install chromium)," \
+	       "or point MGC_CHROMIUM at a Chromium/Chrome binary." >&2; exit 1; \
+	fi
+
+e2e: setup $(E2E_STAMP) $(CHROMIUM)
+	MGC_CHROMIUM=$(CHROMIUM) MGC_E2E_REQUIRED=1 $(PY) -m pytest -p no:cacheprovider -m e2e tests/e2e
+
+test: unit notebooks binder-check e2e
 
 bench: setup
 	$(PY) benchmarks/bench_notebooks.py

@@ -41,11 +41,17 @@ def _missing(what: str) -> None:
     pytest.skip(f"{what}: run `make e2e`, which installs it")
 
 
+def _shots_path() -> Path:
+    return Path(os.environ.get("MGC_E2E_OUTPUT", REPO / "test-output" / "e2e"))
+
+
 @pytest.fixture(scope="session")
 def shots_dir() -> Path:
-    """Where the screenshots go (kept after the run, printed in the test report)."""
-    path = Path(os.environ.get("MGC_E2E_OUTPUT", REPO / "test-output" / "e2e"))
+    """Where the screenshots go (kept after the run, listed at the end of the test report)."""
+    path = _shots_path()
     path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.png"):  # only this run's pictures
+        old.unlink()
     return path
 
 
@@ -93,3 +99,9 @@ def lab_for(tmp_path, lab_env):
         shutil.copy2(NOTEBOOKS / name, folder / name)
         return running_lab(folder, tmp_path, settings=LAB_SETTINGS, env=lab_env, timeout=90)
     return start
+
+
+def pytest_terminal_summary(terminalreporter):
+    shots = _shots_path()
+    if shots.is_dir() and any(shots.glob("*.png")):
+        terminalreporter.write_line(f"e2e screenshots: {shots}/ ({', '.join(sorted(p.name for p in shots.glob('*.png')))})")
