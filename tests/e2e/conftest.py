@@ -41,6 +41,9 @@ def _missing(what: str) -> None:
     pytest.skip(f"{what}: run `make e2e`, which installs it")
 
 
+_USED: list[Path] = []  # the screenshot folder, once a test of this session asked for it
+
+
 def _shots_path() -> Path:
     return Path(os.environ.get("MGC_E2E_OUTPUT", REPO / "test-output" / "e2e"))
 
@@ -52,6 +55,7 @@ def shots_dir() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     for old in path.glob("*.png"):  # only this run's pictures
         old.unlink()
+    _USED.append(path)
     return path
 
 
@@ -102,6 +106,5 @@ def lab_for(tmp_path, lab_env):
 
 
 def pytest_terminal_summary(terminalreporter):
-    shots = _shots_path()
-    if shots.is_dir() and any(shots.glob("*.png")):
+    for shots in _USED[:1]:
         terminalreporter.write_line(f"e2e screenshots: {shots}/ ({', '.join(sorted(p.name for p in shots.glob('*.png')))})")

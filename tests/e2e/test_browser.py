@@ -145,16 +145,19 @@ def test_notebook_10_genre_app_predicts(browser, lab_for, shots_dir):
         select = clip if clip.evaluate("el => el.tagName") == "SELECT" else clip.locator("select")
         options = select.locator("option").all_inner_texts()
         assert len(options) >= 2, options
-        choice = options[1] if select.input_value() == select.locator("option").nth(0).get_attribute("value") \
-            else options[0]
-        select.select_option(label=choice)
+        # Another clip than the one selected now (a prediction made while the notebook ran names that one).
+        index = 1 if select.evaluate("el => el.selectedIndex") != 1 else 2 % len(options)
+        select.select_option(index=index)
         _shot(app, shots_dir / "10_app_before.png")
         result = app.locator(".mgc-app-result")
+        before = result.inner_text()
         app.locator(".mgc-app-predict").click()
-        page.wait_for_function("el => el.innerText.includes('Predicted genre:')", arg=result.element_handle(),
-                               timeout=180_000, polling=500)
+        page.wait_for_function("([el, before]) => el.innerText !== before"
+                               " && /Predicted genre:|Could not/.test(el.innerText)",
+                               arg=[result.element_handle(), before], timeout=180_000, polling=500)
         text = result.inner_text()
-        assert re.search(r"Predicted genre:\s*\w+", text), text
-        print(f"clip {choice!r}: {text.strip()[:200]}")
+        assert re.search(r"Predicted genre:\s*\w+", text), f"the app answered: {text[:500]}"
+        result.locator("img").first.wait_for(timeout=60_000)  # spectrogram, probabilities and segment votes
+        print(f"clip {options[index]!r}: {text.strip()[:200]}")
         _shot(app, shots_dir / "10_app_prediction.png")
         page.close()
