@@ -18,6 +18,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _SUBMODULES = (
+    "app",
     "assignments",
     "audio",
     "cache",
@@ -25,11 +26,13 @@ _SUBMODULES = (
     "classical",
     "config",
     "datasets",
+    "ensemble",
     "evaluation",
     "features",
     "fourier",
     "inspection",
     "launch",
+    "leaderboard",
     "models",
     "plots",
     "segmentation",

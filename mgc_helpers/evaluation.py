@@ -59,6 +59,9 @@ __all__ = [
     "log_result",
     "log_results",
     "read_results",
+    "probabilities_dir",
+    "save_clip_probabilities",
+    "read_clip_probabilities",
 ]
 
 #: Columns of the results log, in order.
@@ -490,3 +493,106 @@ def read_results(
     if latest:
         table = table.drop_duplicates(["model", "features", "dataset", "split"], keep="last")
     return table.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- clip probabilities
+def _slug(name: str) -> str:
+    """A file-name-safe version of a model name (letters, digits, ``-``, ``_``, ``.``)."""
+    import re
+
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("_.")
+    return slug or "model"
+
+
+def probabilities_dir(*, dataset: str, split: str) -> Path:
+    """Folder of the saved clip probabilities: ``<cache root>/results/probs/<dataset>/<split>/``.
+
+    Taught in notebook 10 (ensembles need every model's probabilities on the same test clips).
+    """
+    return config.cache_root() / "results" / "probs" / _slug(dataset) / _slug(split)
+
+
+def save_clip_probabilities(
+    model: str,
+    track_ids: Sequence[Any],
+    proba: np.ndarray,
+    *,
+    classes: Sequence[Any],
+    dataset: str,
+    split: str,
+    y_true: Sequence[Any] | None = None,
+    folder: str | os.PathLike | None = None,
+) -> Path:
+    """Save a model's predicted genre probabilities for each test clip (one CSV per model).
+
+    Taught in notebook 10; notebooks 03–08 call it next to :func:`log_result`, so that
+    notebook 10 can average several models' probabilities (an ensemble). The file is
+    ``<folder>/<model>.csv`` (default folder :func:`probabilities_dir`) with the columns
+    ``model``, ``track_id``, ``true`` (empty if unknown) and one column per class; saving
+    the same model again replaces its file.
+
+    Parameters
+    ----------
+    model : str
+        The model's name, as in the results log.
+    track_ids : sequence
+        One id per clip (row of ``proba``).
+    proba : numpy.ndarray, shape (n_clips, n_classes)
+        Clip probabilities (e.g. ``training.evaluate(...)["proba_clip"]``, or
+        ``classical.class_scores(model, X_test)`` for one row per clip).
+    classes : sequence, keyword-only
+        Class of each column of ``proba``.
+    dataset, split : str, keyword-only
+        As in the results log (e.g. ``"toy"``, ``"artist"``).
+    y_true : sequence, optional, keyword-only
+        True genre of each clip.
+    folder : path-like, optional, keyword-only
+
+    Returns
+    -------
+    pathlib.Path
+        The CSV file written.
+    """
+    tids = np.asarray(track_ids).astype(str)
+    proba = np.asarray(proba, dtype=float)
+    cls = [str(c) for c in classes]
+    if proba.ndim != 2 or proba.shape != (len(tids), len(cls)):
+        raise ValueError(f"proba must have shape {(len(tids), len(cls))}, got {proba.shape}")
+    if len(set(tids)) != len(tids):
+        raise ValueError("track_ids must be unique: pass one row per clip (vote over segments first)")
+    if set(cls) & {"model", "track_id", "true"}:
+        raise ValueError("a class may not be called 'model', 'track_id' or 'true'")
+    truth = [""] * len(tids) if y_true is None else [str(t) for t in np.asarray(y_true)]
+    if len(truth) != len(tids):
+        raise ValueError(f"y_true has {len(truth)} labels for {len(tids)} clips")
+    table = pd.DataFrame({"model": model, "track_id": tids, "true": truth})
+    table = pd.concat([table, pd.DataFrame(proba, columns=cls)], axis=1)
+    target_dir = Path(folder) if folder is not None else probabilities_dir(dataset=dataset, split=split)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{_slug(model)}.csv"
+    tmp = target.with_suffix(".csv.tmp")
+    table.to_csv(tmp, index=False, float_format="%.6g")
+    os.replace(tmp, target)  # atomic: a reader never sees half a file
+    return target
+
+
+def read_clip_probabilities(
+    *, dataset: str, split: str, folder: str | os.PathLike | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every saved model's clip probabilities, ``{model: DataFrame}`` (see :func:`save_clip_probabilities`).
+
+    Taught in notebook 10. Each DataFrame is indexed by ``track_id`` with a ``true``
+    column (NaN where unknown) and one column per class; ``frame.attrs["classes"]`` lists
+    the classes. An empty dict if nothing was saved.
+    """
+    target_dir = Path(folder) if folder is not None else probabilities_dir(dataset=dataset, split=split)
+    out: dict[str, pd.DataFrame] = {}
+    for path in sorted(target_dir.glob("*.csv")):
+        table = pd.read_csv(path, dtype={"model": str, "track_id": str, "true": str})
+        if table.empty:
+            continue
+        name = str(table["model"].iloc[0])
+        frame = table.drop(columns="model").set_index("track_id")
+        frame.attrs["classes"] = [c for c in frame.columns if c != "true"]
+        out[name] = frame
+    return out

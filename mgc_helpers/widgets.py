@@ -9,7 +9,8 @@ box with sliders that redraws on change.
 They fall back to a static grid of a few settings side by side, and return
 ``None``, when ipywidgets is not installed, when not running inside an IPython
 kernel, or when the environment variable ``MGC_STATIC_WIDGETS=1`` is set.
-Only widgets common to ipywidgets 7 (Colab) and 8 are used.
+Only widgets common to ipywidgets 7 (Colab) and 8 are used; :func:`uploaded_files`
+reads a ``FileUpload`` in both versions (used by the genre app of notebook 10).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from matplotlib.figure import Figure
 
 from mgc_helpers import plots
 
-__all__ = ["stft_explorer", "mel_explorer", "N_FFT_OPTIONS", "WINDOWS"]
+__all__ = ["stft_explorer", "mel_explorer", "uploaded_files", "N_FFT_OPTIONS", "WINDOWS"]
 
 #: Window lengths offered by :func:`stft_explorer` (powers of two).
 N_FFT_OPTIONS = (256, 512, 1024, 2048, 4096, 8192)
@@ -232,3 +233,44 @@ def mel_explorer(y: np.ndarray, sr: int, *, static: bool | None = None) -> Any:
     box = W.VBox([W.HBox([n_mels, fmax, n_mfcc]), out])
     box.redraw, box.state = redraw, state
     return box
+
+
+# --------------------------------------------------------------------------- file uploads
+def _as_bytes(content: Any) -> bytes:
+    if isinstance(content, bytes):
+        return content
+    if isinstance(content, (bytearray, memoryview)):
+        return bytes(content)
+    if hasattr(content, "tobytes"):  # numpy arrays
+        return content.tobytes()
+    raise TypeError(f"unexpected upload content of type {type(content).__name__}")
+
+
+def uploaded_files(upload: Any) -> list[tuple[str, bytes]]:
+    """The ``(file name, bytes)`` of every file in an ``ipywidgets.FileUpload``, in either version.
+
+    Taught in notebook 10 (the genre app's "upload your own song"). ``FileUpload.value``
+    is a dict ``{name: {"metadata": {...}, "content": bytes}}`` in ipywidgets 7 (Colab)
+    and a tuple of dicts ``{"name", "type", "size", "content": memoryview, "last_modified"}``
+    in ipywidgets 8 (JupyterLab); both give the same list here.
+
+    Parameters
+    ----------
+    upload : ipywidgets.FileUpload, or its ``value``
+        The widget (or anything with a ``value`` of one of the two shapes).
+
+    Returns
+    -------
+    list of (str, bytes)
+        Empty when nothing was uploaded.
+    """
+    value = getattr(upload, "value", upload)
+    if not value:
+        return []
+    if isinstance(value, dict):  # ipywidgets 7
+        return [(str(name), _as_bytes(item["content"])) for name, item in value.items()]
+    out = []
+    for item in value:  # ipywidgets 8
+        name = item.get("name") or item.get("metadata", {}).get("name", "upload")
+        out.append((str(name), _as_bytes(item["content"])))
+    return out

@@ -12,7 +12,7 @@ import pytest
 import mgc_helpers
 
 REPO = Path(__file__).resolve().parents[1]
-LIGHT_MODULES = ["assignments", "audio", "cache", "checks", "classical", "config", "datasets", "evaluation", "features", "fourier", "launch", "models", "plots", "segmentation", "toy", "widgets"]
+LIGHT_MODULES = ["app", "assignments", "audio", "cache", "checks", "classical", "config", "datasets", "ensemble", "evaluation", "features", "fourier", "launch", "leaderboard", "models", "plots", "segmentation", "toy", "widgets"]
 
 
 def _imported_after(code: str) -> set[str]:
