@@ -619,3 +619,39 @@ def test_check_nearest_centroid(capsys):
     assert "Euclidean" in _fails(checks.check_nearest_centroid, euclid)
     assert "wrong" in _fails(checks.check_nearest_centroid, lambda X, y, Z: np.repeat(y[:1], len(Z)))
     assert "shape" in _fails(checks.check_nearest_centroid, lambda X, y, Z: y)
+
+
+# --------------------------------------------------------------------------- notebook 10
+def test_check_ensemble_vote(capsys):
+    def good(probas, classes):
+        return [classes[i] for i in np.argmax(np.mean(probas, axis=0), axis=1)]
+
+    checks.check_ensemble_vote(good)
+    assert "Correct" in capsys.readouterr().out
+    most_confident = lambda P, c: [c[i] for i in np.argmax(np.max(P, axis=0), axis=1)]  # noqa: E731
+    assert "most confident" in _fails(checks.check_ensemble_vote, most_confident)
+
+    def majority(P, c):
+        votes = np.argmax(np.stack(P), axis=2)
+        return [c[int(np.bincount(v, minlength=len(c)).argmax())] for v in votes.T]
+
+    assert "majority vote" in _fails(checks.check_ensemble_vote, majority)
+    assert "returned 3 genres" in _fails(checks.check_ensemble_vote,
+                                         lambda P, c: [c[i] for i in np.argmax(np.mean(P, axis=1), axis=1)])
+    assert "not a genre name" in _fails(checks.check_ensemble_vote,
+                                        lambda P, c: list(np.argmax(np.mean(P, axis=0), axis=1)))
+    assert "wrong genre" in _fails(checks.check_ensemble_vote, lambda P, c: [c[-1]] * len(P[0]))
+    assert "one genre name per clip" in _fails(checks.check_ensemble_vote, lambda P, c: 3)
+
+
+def test_check_fixed_and_broken(capsys):
+    def good(y, a, b):
+        return int(np.sum((a != y) & (b == y))), int(np.sum((a == y) & (b != y)))
+
+    checks.check_fixed_and_broken(good)
+    assert "Correct" in capsys.readouterr().out
+    assert "swapped" in _fails(checks.check_fixed_and_broken, lambda y, a, b: good(y, a, b)[::-1])
+    assert "right, not the clips that changed" in _fails(checks.check_fixed_and_broken,
+                                                          lambda y, a, b: (int(np.sum(b == y)), int(np.sum(a == y))))
+    assert "is not right" in _fails(checks.check_fixed_and_broken, lambda y, a, b: (0, 0))
+    assert "two whole numbers" in _fails(checks.check_fixed_and_broken, lambda y, a, b: 1)
