@@ -136,11 +136,11 @@ def test_notebook_10_genre_app_predicts(browser, lab_for, shots_dir):
         seconds = _run_all(page)
         print(f"notebook 10 ran in the browser in {seconds:.0f} s")
         _assert_all_cells_ran(page)
-        _shot(page, shots_dir / "10_run_all.png")
 
         app = page.locator(".mgc-genre-app")
         assert app.count() == 1, "the genre app (.mgc-genre-app) did not render"
         app.scroll_into_view_if_needed()
+        _shot(page, shots_dir / "10_run_all.png")
         clip = app.locator(".mgc-app-clip")
         select = clip if clip.evaluate("el => el.tagName") == "SELECT" else clip.locator("select")
         options = select.locator("option").all_inner_texts()
@@ -151,13 +151,18 @@ def test_notebook_10_genre_app_predicts(browser, lab_for, shots_dir):
         _shot(app, shots_dir / "10_app_before.png")
         result = app.locator(".mgc-app-result")
         before = result.inner_text()
+        plot = result.locator("img")
+        plot_before = plot.first.get_attribute("src") if plot.count() else None
         app.locator(".mgc-app-predict").click()
         page.wait_for_function("([el, before]) => el.innerText !== before"
                                " && /Predicted genre:|Could not/.test(el.innerText)",
                                arg=[result.element_handle(), before], timeout=180_000, polling=500)
         text = result.inner_text()
         assert re.search(r"Predicted genre:\s*\w+", text), f"the app answered: {text[:500]}"
-        result.locator("img").first.wait_for(timeout=60_000)  # spectrogram, probabilities and segment votes
+        # The new clip's figure (spectrogram, probabilities, segment votes) replaces any earlier one.
+        page.wait_for_function("([el, src]) => { const img = el.querySelector('img');"
+                               " return img && img.src.startsWith('data:image/png') && img.src !== src; }",
+                               arg=[result.element_handle(), plot_before], timeout=60_000)
         print(f"clip {options[index]!r}: {text.strip()[:200]}")
         _shot(app, shots_dir / "10_app_prediction.png")
         page.close()
