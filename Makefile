@@ -83,10 +83,12 @@ $(E2E_STAMP): $(STAMP) requirements-e2e.txt
 	touch $@
 
 $(CHROMIUM):
-	@if [ "$@" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  export DEBIAN_FRONTEND=noninteractive; set -x; \
-	  apt-get install -y -q --no-install-recommends chromium \
-	  || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium; }; \
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	if [ "$@" = /usr/bin/chromium ] && [ "$$SUDO" != none ] && command -v apt-get >/dev/null; then \
+	  set -x; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
+	  || { $$SUDO apt-get update -q \
+	       && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }; \
 	else \
 	  echo "make e2e needs Chromium at $@: install Debian's package as root (apt-get install chromium)," \
 	       "or point MGC_CHROMIUM at a Chromium/Chrome binary." >&2; exit 1; \
