@@ -800,6 +800,7 @@ def fit(
     checkpoint_name: str | None = None,
     live_plot: bool | LivePlot = False,
     monitor: str | None = None,
+    restore_best: bool = True,
     batch_size: int = 32,
     verbose: int = 0,
     seed: int = 0,
@@ -834,6 +835,12 @@ def fit(
         Show :class:`LivePlot` curves while training.
     monitor : str, optional, keyword-only
         Quantity for early stopping and checkpoints (``"val_loss"``, ``"val_accuracy"``...).
+    restore_best : bool, keyword-only
+        True (default): early stopping and the best epoch's weights. False: train all
+        ``epochs`` and keep the final weights, the usual choice with a 1cycle schedule,
+        whose last epochs at a small learning rate are the point of the schedule; with a
+        small validation set the "best" epoch is often a lucky early one (notebook 07).
+        ``best_epoch`` is then the last epoch and the checkpoint holds the final model.
     batch_size : int, keyword-only
         Only for array inputs.
     verbose : {0, 2}, keyword-only
@@ -862,15 +869,16 @@ def fit(
     model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     monitor = monitor or ("val_loss" if val is not None else "loss")
     mode = "max" if "acc" in monitor else "min"
-    stopper = keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=patience,
-                                            restore_best_weights=True)
-    callbacks: list[Any] = [stopper]
+    callbacks: list[Any] = []
+    if restore_best:
+        callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=patience,
+                                                       restore_best_weights=True))
     ckpt = None
     if checkpoint_name:
         ckpt = checkpoint_path(checkpoint_name)
         ckpt.parent.mkdir(parents=True, exist_ok=True)
         callbacks.append(keras.callbacks.ModelCheckpoint(str(ckpt), monitor=monitor, mode=mode,
-                                                         save_best_only=True))
+                                                         save_best_only=restore_best))
     if live_plot:
         callbacks.append(live_plot if isinstance(live_plot, LivePlot) else LivePlot(title=model.name))
     start = time.perf_counter()
@@ -879,7 +887,10 @@ def fit(
     seconds = time.perf_counter() - start
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     values = history.get(monitor, [])
-    best = int(np.argmax(values) if mode == "max" else np.argmin(values)) if values else 0
+    if not restore_best:
+        best = len(history.get("loss", [])) - 1
+    else:
+        best = int(np.argmax(values) if mode == "max" else np.argmin(values)) if values else 0
     return TrainResult(history, best, seconds, model, ckpt)
 
 

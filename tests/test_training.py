@@ -377,6 +377,23 @@ def test_fit_restores_the_best_weights(isolated_cache):
     assert result.best_epoch == int(np.argmax(result.history["val_accuracy"]))
 
 
+def test_fit_can_keep_the_final_weights(isolated_cache):
+    feats = separable_feats()
+    st = training.fit_standardizer(feats)
+    train = training.eval_segments(feats, split="train", frames=8, classes=CLASSES, standardizer=st)
+    valid = training.eval_segments(feats, split="valid", frames=8, classes=CLASSES, standardizer=st)
+    model = tiny_model()
+    result = training.fit(model, (train.X, train.y), validation=(valid.X, valid.y), epochs=4, patience=1,
+                          lr=0.5, optimizer="sgd", restore_best=False, checkpoint_name="final")
+    assert result.epochs_run == 4 and result.best_epoch == 3          # no early stop, last epoch kept
+    acc = float(np.mean(np.argmax(training.predict_proba(result.model, valid.X), axis=1) == valid.y))
+    assert acc == pytest.approx(result.history["val_accuracy"][-1], abs=1e-6)
+    import keras
+    saved = keras.models.load_model(result.checkpoint)
+    np.testing.assert_allclose(training.predict_proba(saved, valid.X), training.predict_proba(model, valid.X),
+                               atol=1e-6)
+
+
 def test_fit_without_validation_and_bad_options():
     feats = separable_feats()
     train = training.eval_segments(feats, split="train", frames=8, classes=CLASSES, standardizer=None)
