@@ -146,14 +146,38 @@ def extract(
                desc=getattr(func, "__name__", "features"), disable=not progress)
     if todo:
         tasks = (delayed(_safe)(fn, identities[i], func, sr, params) for i in todo)
-        outputs: Iterable[tuple[Any, str | None]] = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
-        for i, (value, error) in zip(todo, outputs):
-            results[i] = value
-            if error is not None:
-                failures[identities[i][0]] = error
-            bar.update(1)
+        with _short_lived_workers():
+            outputs: Iterable[tuple[Any, str | None]] = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+            for i, (value, error) in zip(todo, outputs):
+                results[i] = value
+                if error is not None:
+                    failures[identities[i][0]] = error
+                bar.update(1)
     bar.close()
     return results, failures
+
+
+#: Seconds an idle joblib worker process stays alive after :func:`extract` (joblib's own default: 300).
+WORKER_IDLE_SECONDS = 2.0
+
+
+def _short_lived_workers() -> Any:
+    """Let the default (loky) workers exit soon after the work is done.
+
+    Each worker holds librosa and its own copy of numpy's buffers (~250 MB). With
+    joblib's default they would idle for five minutes while the notebook trains a
+    network, which is what pushes a notebook past Binder's 2 GB. Any other backend
+    the caller chose (``joblib.parallel_backend("dask")``...) is left as it is.
+    """
+    import contextlib
+
+    from joblib import parallel_config
+    from joblib.parallel import get_active_backend
+
+    backend, _ = get_active_backend()
+    if type(backend).__name__ != "LokyBackend":
+        return contextlib.nullcontext()
+    return parallel_config(backend="loky", idle_worker_timeout=WORKER_IDLE_SECONDS)
 
 
 def _read_hits(

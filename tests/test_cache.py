@@ -102,6 +102,28 @@ def test_summary_table_in_parallel(isolated_cache, files, tmp_path):
     assert list(table.attrs["failures"]) == [str(bad.resolve())]
 
 
+def which_process(y: np.ndarray, sr: int) -> int:
+    """A feature that says which process computed it."""
+    import os
+
+    return os.getpid()
+
+
+def test_worker_processes_exit_soon_after_the_work(isolated_cache, table):
+    import os
+    import time
+
+    import psutil
+
+    feats = cache.track_features(table, kind=which_process, n_jobs=2, cache=False, progress=False)
+    workers = {pid for pid in feats.arrays if pid != os.getpid()}
+    assert workers, "the work ran in worker processes"
+    deadline = time.monotonic() + cache.WORKER_IDLE_SECONDS + 20
+    while time.monotonic() < deadline and any(psutil.pid_exists(p) for p in workers):
+        time.sleep(0.2)
+    assert not any(psutil.pid_exists(p) for p in workers), "idle workers must not keep their memory"
+
+
 # --------------------------------------------------------------------------- features at scale (issue 3)
 def _cache_entries(root: Path) -> int:
     """Number of distinct cached calls (one folder with an output.pkl per call)."""
