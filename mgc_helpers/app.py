@@ -220,14 +220,17 @@ def decode_upload(data: bytes, *, name: str = "upload", sr: int | None = config.
         try:
             return audio.load(path, sr=sr)
         except audio.AudioLoadError as exc:
-            raise AppError(f"Could not read this file: '{name}' {_reason(exc.reason)}") from None
+            raise AppError(f"Could not read this file: '{name}'{_reason(exc.reason, path)}") from None
         except (ValueError, RuntimeError, OSError, EOFError) as exc:
             raise AppError(f"Could not read this file: '{name}' is not audio we can decode ({exc}).") from None
 
 
-def _reason(reason: str) -> str:
+def _reason(reason: str, path: Path | None = None) -> str:
+    """``": <reason>"`` with the temporary file's path (meaningless to the user) left out."""
     reason = reason.strip()
-    return reason if reason.startswith(("is ", "it ")) else f"- {reason}"
+    if path is not None:
+        reason = reason.replace(f" '{path}'", "").replace(str(path), "the file")
+    return f": {reason}"
 
 
 def check_clip(y: np.ndarray, sr: int, *, min_seconds: float = 3.0, silence_db: float = -60.0) -> None:
@@ -328,7 +331,7 @@ def predict_file(bundle: GenreModel, source: str | os.PathLike | tuple[str, byte
         try:
             y, sr = audio.load(source, sr=bundle.sr)
         except audio.AudioLoadError as exc:
-            raise AppError(f"Could not read this file: '{Path(source).name}' {_reason(exc.reason)}") from None
+            raise AppError(f"Could not read this file: '{Path(source).name}'{_reason(exc.reason)}") from None
     return predict_clip(bundle, y, sr), y
 
 

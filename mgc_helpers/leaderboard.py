@@ -21,11 +21,15 @@ import pandas as pd
 
 from . import evaluation
 
-__all__ = ["COLUMNS", "notebook_of", "table", "plot", "literature", "fill_missing"]
+__all__ = ["COLUMNS", "QUICK_FOREST", "QUICK_CNN", "notebook_of", "table", "plot", "literature", "fill_missing"]
 
 #: Columns of :func:`table`, in order.
 COLUMNS: tuple[str, ...] = ("model", "notebook", "features", "segment_accuracy", "clip_accuracy", "macro_f1",
                             "n_params", "fit_time_s", "notes")
+
+#: Names of :func:`fill_missing`'s stand-ins (distinct from notebooks 03 and 05's rows, which they never replace).
+QUICK_FOREST = "random_forest (log-mel statistics)"
+QUICK_CNN = "recommended_cnn (quick, notebook 10)"
 
 #: The seeds' own claims, next to the literature of :func:`mgc_helpers.transfer.literature_table`.
 _SEED_CLAIMS = [
@@ -95,10 +99,14 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
     fig, axes = plt.subplots(1, panels, figsize=(13 if panels == 2 else 7, height), squeeze=False,
                              layout="constrained")
     ax = axes[0, 0]
-    labels = [f"{m} ({'nb ' + n if n else '?'})" for m, n in zip(board["model"], board["notebook"])]
+    twice = board["model"].duplicated(keep=False)
+    labels = [f"{m}{f' [{f}]' if t else ''} ({'nb ' + n if n else '?'})"
+              for m, f, n, t in zip(board["model"], board["features"], board["notebook"], twice)]
     groups = sorted(set(board["notebook"]))
     colours = {g: plt.cm.tab10(i % 10) for i, g in enumerate(groups)}
-    ax.barh(labels, board["clip_accuracy"], color=[colours[n] for n in board["notebook"]])
+    rows = np.arange(len(board))
+    ax.barh(rows, board["clip_accuracy"], color=[colours[n] for n in board["notebook"]])
+    ax.set_yticks(rows, labels)
     for i, v in enumerate(board["clip_accuracy"]):
         ax.text(min(v + 0.01, 0.9), i, f"{v:.0%}", va="center", fontsize=8)
     if chance is not None:
@@ -111,12 +119,13 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
         lit = literature_rows
         ax2 = axes[0, 1]
         honest = lit["dataset"].str.contains("fault-filtered")
-        ax2.barh(lit["system"], lit["accuracy"], color=np.where(honest, "tab:green", "tab:red"))
+        ax2.barh(np.arange(len(lit)), lit["accuracy"], color=np.where(honest, "tab:green", "tab:red"))
+        ax2.set_yticks(np.arange(len(lit)), lit["system"])
         for i, (v, s) in enumerate(zip(lit["accuracy"], lit["source"])):
             ax2.text(0.01, i, f"{v:.1%} · {s}", va="center", fontsize=7, color="white")
         ax2.invert_yaxis()
         ax2.set(xlim=(0, 1), xlabel="accuracy",
-                title="Published (green: GTZAN fault-filtered; red: other or leaky splits)")
+                title="Published (green: GTZAN fault-filtered)")
         ax2.tick_params(axis="y", labelsize=8)
     return fig
 
@@ -137,7 +146,8 @@ def literature() -> pd.DataFrame:
 
 
 def _has(probas: dict[str, pd.DataFrame], names: Sequence[str]) -> bool:
-    return any(n in probas for n in names)
+    """Whether a model of ``names`` (or a variant, ``"name (...)"``) saved probabilities."""
+    return any(p.split(" (")[0] in names for p in probas)
 
 
 def fill_missing(
@@ -154,9 +164,9 @@ def fill_missing(
     quick stand-ins are trained on the toy data and logged with the note "notebook 10
     quick fallback":
 
-    - a random forest on log-mel statistics (mean and standard deviation of every band;
+    - :data:`QUICK_FOREST`, a random forest on log-mel statistics (mean and standard deviation of every band;
       notebook 03's forest uses the 53 summary features, which cost more to compute);
-    - the recommended CNN of notebook 05, given as ``cnn`` (an :class:`mgc_helpers.app.GenreModel`
+    - :data:`QUICK_CNN`, the recommended CNN of notebook 05, given as ``cnn`` (an :class:`mgc_helpers.app.GenreModel`
       of kind ``"CNN"``, e.g. the app's model) or trained here with :func:`mgc_helpers.app.train_model`.
 
     Parameters
@@ -183,9 +193,9 @@ def fill_missing(
 
         if cnn is None:
             cnn, _ = app.train_model("CNN", tracks, dataset=dataset, seed=seed)
-        app.log_model(cnn, tracks, name="recommended_cnn", dataset=dataset, split=split,
+        app.log_model(cnn, tracks, name=QUICK_CNN, dataset=dataset, split=split,
                       notes=f"notebook 10 quick fallback, {cnn.info.get('epochs', '?')} epochs")
-        added.append("recommended_cnn")
+        added.append(QUICK_CNN)
     return added
 
 
@@ -204,7 +214,7 @@ def _quick_forest(tracks: pd.DataFrame, *, dataset: str, split: str, seed: int) 
     proba = classical.class_scores(forest, X[test_rows])
     classes = list(forest.classes_)
     pred = np.asarray(classes)[np.argmax(proba, axis=1)]
-    name = "random_forest"
+    name = QUICK_FOREST
     evaluation.log_result(model=name, features="log-mel 64 statistics", dataset=dataset, split=split,
                           segment_accuracy=None, clip_accuracy=evaluation.accuracy(y[test_rows], pred),
                           macro_f1=evaluation.macro_f1(y[test_rows], pred, labels=classes),

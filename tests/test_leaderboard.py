@@ -53,7 +53,11 @@ def test_plot_draws_both_panels(tmp_path):
     fig = leaderboard.plot(board, chance=0.1, literature_rows=leaderboard.literature())
     assert len(fig.axes) == 2
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == "recommended_cnn (nb 05)"
-    assert len(fig.axes[0].patches) == len(board)
+    assert len(fig.axes[0].patches) == len(board) == len(fig.axes[0].get_yticklabels())
+    # a model logged with two feature sets gets one bar each, told apart by the features
+    board2 = pd.concat([board, board.iloc[[0]].assign(features="other")], ignore_index=True)
+    labels = [t.get_text() for t in leaderboard.plot(board2).axes[0].get_yticklabels()]
+    assert len(labels) == len(board2) and "recommended_cnn [other] (nb 05)" in labels
 
 
 def test_literature_puts_honest_numbers_first_and_flags_seed_000():
@@ -79,19 +83,19 @@ def test_fill_missing_trains_stand_ins_on_an_empty_log(tiny_tracks, isolated_cac
     monkeypatch.setattr(app, "train_model", lambda kind, tracks, **kw: (app.GenreModel(kind, None, [], {}), {}))
     monkeypatch.setattr(app, "log_model", lambda bundle, tracks, **kw: logged.append((bundle.kind, kw)))
     added = leaderboard.fill_missing(tiny_tracks, dataset="tiny", seed=0)
-    assert added == ["random_forest", "recommended_cnn"]
-    assert logged[0][0] == "CNN" and logged[0][1]["name"] == "recommended_cnn"
+    assert added == [leaderboard.QUICK_FOREST, leaderboard.QUICK_CNN]
+    assert logged[0][0] == "CNN" and logged[0][1]["name"] == leaderboard.QUICK_CNN
     assert logged[0][1]["notes"].startswith("notebook 10 quick fallback")
     probas = evaluation.read_clip_probabilities(dataset="tiny", split="artist")
-    forest = probas["random_forest"]
+    forest = probas[leaderboard.QUICK_FOREST]
     test_ids = set(tiny_tracks.loc[tiny_tracks["split"] == "test", "track_id"])
     assert set(forest.index) == test_ids and forest.attrs["classes"] == ["classical", "metal"]
     np.testing.assert_allclose(forest[["classical", "metal"]].sum(axis=1), 1.0)
     row = evaluation.read_results(dataset="tiny").iloc[-1]
-    assert row["model"] == "random_forest" and row["notes"] == "notebook 10 quick fallback"
+    assert row["model"] == leaderboard.QUICK_FOREST and row["notes"] == "notebook 10 quick fallback"
     assert row["clip_accuracy"] == pytest.approx(
         np.mean(forest[["classical", "metal"]].idxmax(axis=1) == forest["true"]))
-    # with a CNN's probabilities saved as well, nothing more is trained
+    # with a CNN's probabilities saved as well, nothing more is trained (the forest stand-in counts as classical)
     evaluation.save_clip_probabilities("recommended_cnn", sorted(test_ids), np.full((len(test_ids), 2), 0.5),
                                        classes=["classical", "metal"], dataset="tiny", split="artist")
     assert leaderboard.fill_missing(tiny_tracks, dataset="tiny") == []
