@@ -188,7 +188,7 @@ def fill_missing(
     added = []
     if not _has(probas, classical.MODEL_NAMES):
         added.append(_quick_forest(tracks, dataset=dataset, split=split, seed=seed))
-    if not any("cnn" in name.lower() for name in probas):
+    if not any(re.search(r"(?<![a-z])cnn", name.lower()) for name in probas):  # not musicnn
         from . import app
 
         if cnn is None:

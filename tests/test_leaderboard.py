@@ -95,6 +95,10 @@ def test_fill_missing_trains_stand_ins_on_an_empty_log(tiny_tracks, isolated_cac
     assert row["model"] == leaderboard.QUICK_FOREST and row["notes"] == "notebook 10 quick fallback"
     assert row["clip_accuracy"] == pytest.approx(
         np.mean(forest[["classical", "metal"]].idxmax(axis=1) == forest["true"]))
+    # musicnn is not a CNN of notebook 05: the CNN stand-in is still needed
+    evaluation.save_clip_probabilities("musicnn + SVM (RBF)", sorted(test_ids), np.full((len(test_ids), 2), 0.5),
+                                       classes=["classical", "metal"], dataset="tiny", split="artist")
+    assert leaderboard.fill_missing(tiny_tracks, dataset="tiny") == [leaderboard.QUICK_CNN]
     # with a CNN's probabilities saved as well, nothing more is trained (the forest stand-in counts as classical)
     evaluation.save_clip_probabilities("recommended_cnn", sorted(test_ids), np.full((len(test_ids), 2), 0.5),
                                        classes=["classical", "metal"], dataset="tiny", split="artist")
