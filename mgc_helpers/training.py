@@ -366,18 +366,17 @@ def eval_segments(
     rows = _split_rows(feats, split)
     genres = feats.tracks["genre"].to_numpy()
     tids = feats.tracks["track_id"].astype(str).to_numpy()
-    X, y, owner = [], [], []
-    for i in rows:
-        a = np.asarray(feats.arrays[i])
-        for s in _segment_starts(a.shape[1], frames, hop):
-            X.append(_window(a, s, frames))
-        n = len(X) - len(owner)
-        owner += [tids[i]] * n
-        y += [genres[i]] * n
-    Xa = np.stack(X).astype(np.float32)
-    if standardizer is not None:
-        Xa = standardizer.transform(Xa)
-    return SegmentData(Xa[..., None], class_index(y, classes), np.asarray(owner), list(classes))
+    cuts = [(i, s) for i in rows for s in _segment_starts(np.shape(feats.arrays[i])[1], frames, hop)]
+    n_bands = int(np.shape(feats.arrays[rows[0]])[0]) if len(rows) else 0
+    # Written straight into one float32 array, standardised chunk by chunk: the peak memory is
+    # the result itself (GTZAN's 290 test clips in 3-s segments: ~200 MB), not several copies of it.
+    Xa = np.empty((len(cuts), n_bands, frames, 1), dtype=np.float32)
+    for k in range(0, len(cuts), 256):
+        chunk = np.stack([_window(np.asarray(feats.arrays[i]), s, frames) for i, s in cuts[k:k + 256]])
+        Xa[k:k + 256, ..., 0] = standardizer.transform(chunk) if standardizer is not None else chunk
+    owner = np.asarray([tids[i] for i, _ in cuts])
+    y = [genres[i] for i, _ in cuts]
+    return SegmentData(Xa, class_index(y, classes), owner, list(classes))
 
 
 def random_crops(
@@ -516,9 +515,19 @@ def array_dataset(
 
     Taught in notebook 04 (the feed-forward network on summary features), reshuffled each epoch.
     """
+    if not shuffle:  # batches sliced from the arrays as they go: no second copy of a large array in TensorFlow
+        X, y = np.asarray(X), np.asarray(y, dtype=np.int64)
+        spec = tf.TensorSpec((None, *X.shape[1:]), tf.float32)
+
+        def batches() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            for i in range(0, len(X), batch_size):
+                yield np.asarray(X[i:i + batch_size], dtype=np.float32), y[i:i + batch_size]
+
+        steps = math.ceil(len(X) / batch_size)
+        ds = tf.data.Dataset.from_generator(batches, output_signature=(spec, tf.TensorSpec((None,), tf.int64)))
+        return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(2)
     ds = tf.data.Dataset.from_tensor_slices((np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)))
-    if shuffle:
-        ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size).prefetch(2)
 
 
@@ -854,7 +863,7 @@ def fit(
     """
     set_seed(seed)
     train = _as_data(train_ds, batch_size=batch_size, shuffle=True, seed=seed)
-    val = _as_data(validation, batch_size=256, shuffle=False, seed=seed)
+    val = _as_data(validation, batch_size=64, shuffle=False, seed=seed)
     try:
         steps = len(train)
     except TypeError:
@@ -895,17 +904,18 @@ def fit(
 
 
 # --------------------------------------------------------------------------- evaluation
-def predict_proba(model: Any, X: np.ndarray, *, batch_size: int = 256) -> np.ndarray:
+def predict_proba(model: Any, X: np.ndarray, *, batch_size: int = 64) -> np.ndarray:
     """Softmax outputs of ``model`` on ``X``, batch by batch, as a NumPy array (no progress bar).
 
-    Taught in notebook 04.
+    Taught in notebook 04. Batches of 64 keep the activations small (a batch of 256
+    128-band, 3-s segments needs ~0.5 GB of activations in a small CNN).
     """
     out = [np.asarray(model(X[i:i + batch_size], training=False)) for i in range(0, len(X), batch_size)]
     return np.concatenate(out) if out else np.zeros((0, model.output_shape[-1]), np.float32)
 
 
 def evaluate(model: Any, data: SegmentData, *, classes: Sequence[str] | None = None,
-             batch_size: int = 256) -> dict[str, Any]:
+             batch_size: int = 64) -> dict[str, Any]:
     """Segment accuracy, clip accuracy (mean probability and majority vote) and clip macro-F1.
 
     Taught in notebook 04 (voting in notebook 05). Each clip's segments are classified;
