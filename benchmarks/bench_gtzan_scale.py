@@ -79,8 +79,6 @@ def gtzan_like_split(tracks):
 def pipeline(root: str, epochs: int) -> None:
     """Steps 1-4 (run in the child process); prints one JSON line per step."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import numpy as np
-
     import mgc_helpers as mgc
 
     def step(name: str, start: float, **extra) -> None:
@@ -119,7 +117,6 @@ def pipeline(root: str, epochs: int) -> None:
     scores = training.evaluate(model, test, classes=classes)
     step("evaluate", t, segment_accuracy=round(float(scores["segment_accuracy"]), 3),
          clip_accuracy=round(float(scores["clip_accuracy"]), 3))
-    del np
 
 
 def main(argv: list[str] | None = None) -> int:
