@@ -27,6 +27,8 @@ __all__ = [
     "fix_length",
     "segments",
     "segment_times",
+    "segment_starts",
+    "cut",
     "rms_db",
     "normalize_loudness",
     "play",
@@ -293,15 +295,112 @@ def _window_and_hop(sr: int, seconds: float, hop_seconds: float | None) -> tuple
     return win, hop
 
 
-def _n_segments(n: int, win: int, hop: int, pad: bool) -> int:
-    if n == 0:
-        return 0
-    if n < win:
-        return 1 if pad else 0
-    full = 1 + (n - win) // hop
-    if pad and (full - 1) * hop + win < n:
-        full += 1  # one more, zero-padded window to reach the end
-    return full
+def segment_starts(
+    n: int,
+    *,
+    length: int,
+    hop: int | None = None,
+    pad: bool | str = False,
+    n_random: int | None = None,
+    seed: int = 0,
+    salt: int = 0,
+) -> np.ndarray:
+    """Start positions (samples or frames) of the fixed-length segments of a clip: the course's one rule.
+
+    Taught in notebook 01 (:func:`segments`); used for every segment the course cuts:
+    audio windows (notebook 01), feature-table segments (notebook 03, seeds 003/004)
+    and network inputs (notebooks 04–08, :mod:`mgc_helpers.segments`).
+
+    The rule: segments start at ``0, hop, 2*hop, ...`` as long as a **whole** segment
+    fits. What happens at the end depends on ``pad``:
+
+    - ``pad=False``: a last, incomplete segment is dropped, so a clip shorter than one
+      segment has **no** segment;
+    - ``pad="short"``: the same, except that a clip shorter than one segment gets exactly
+      **one** segment at 0, which the caller zero-pads (:func:`cut`). Use it wherever a
+      clip must not silently vanish (evaluation: every test clip gets a prediction);
+    - ``pad=True``: one more, zero-padded segment covers what the whole segments leave
+      at the end (so a short clip also gets one segment at 0).
+
+    An empty clip (``n == 0``) never has a segment.
+
+    Parameters
+    ----------
+    n : int
+        Length of the clip (samples or frames).
+    length : int, keyword-only
+        Segment length, in the same unit; ``>= 1``.
+    hop : int, optional, keyword-only
+        Distance between starts (default ``length``: no overlap, no gap); ``>= 1``.
+    pad : bool or "short", keyword-only
+        See above.
+    n_random : int, optional, keyword-only
+        Instead of regular starts: this many random starts in ``[0, n - length]``, sorted
+        (seed 004 used four random 2-s clips per track); they may overlap. A clip shorter
+        than one segment follows ``pad`` (one start at 0, or none).
+    seed, salt : int, keyword-only
+        Random seed of ``n_random``, and a per-clip value mixed into it (e.g. a hash of the
+        track id), so each clip gets its own, reproducible starts.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n_segments,)
+
+    Examples
+    --------
+    >>> segment_starts(10, length=4).tolist()
+    [0, 4]
+    >>> segment_starts(10, length=4, pad=True).tolist()
+    [0, 4, 8]
+    >>> segment_starts(3, length=4).tolist(), segment_starts(3, length=4, pad="short").tolist()
+    ([], [0])
+    """
+    if pad not in (False, True, "short"):
+        raise ValueError(f"pad must be False, True or 'short', got {pad!r}")
+    length = int(length)
+    if length < 1:
+        raise ValueError(f"length must be >= 1, got {length}")
+    step = length if hop is None else int(hop)
+    if step < 1:
+        raise ValueError(f"hop must be >= 1, got {hop}")
+    n = int(n)
+    if n <= 0:
+        return np.zeros(0, dtype=int)
+    if n < length:
+        return np.zeros(1 if pad else 0, dtype=int)
+    if n_random is not None:
+        if int(n_random) < 0:
+            raise ValueError(f"n_random must be >= 0, got {n_random}")
+        rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, int(salt) & 0xFFFFFFFF])
+        return np.sort(rng.integers(0, n - length + 1, size=int(n_random))).astype(int)
+    starts = np.arange(0, n - length + 1, step, dtype=int)
+    if pad is True and starts[-1] + length < n:
+        starts = np.append(starts, starts[-1] + step)
+    return starts
+
+
+def cut(a: np.ndarray, start: int, *, length: int) -> np.ndarray:
+    """``a[..., start:start + length]``, zero-padded at the end to exactly ``length`` (see :func:`segment_starts`).
+
+    Used from notebook 01 on (the segments of a clip shorter than one segment, or the
+    last segment of ``pad=True``).
+
+    Parameters
+    ----------
+    a : numpy.ndarray, shape (..., n)
+        Samples, or a feature matrix with time on the last axis.
+    start : int
+    length : int, keyword-only
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., length)
+        A view when no padding is needed, else a padded copy (same dtype).
+    """
+    out = a[..., start:start + length]
+    if out.shape[-1] < length:
+        out = np.pad(out, [(0, 0)] * (out.ndim - 1) + [(0, length - out.shape[-1])])
+    return out
 
 
 def segments(
@@ -326,7 +425,7 @@ def segments(
     pad : bool, optional
         ``True``: zero-pad a last, partial window so that the whole signal is
         covered. ``False`` (default): drop it. A signal shorter than one window
-        gives zero windows unless ``pad``.
+        gives zero windows unless ``pad`` (the rule of :func:`segment_starts`).
 
     Returns
     -------
@@ -341,13 +440,13 @@ def segments(
     if y.ndim != 1:
         raise ValueError(f"segments() expects a mono 1-D signal, got shape {y.shape}")
     win, hop = _window_and_hop(sr, seconds, hop_seconds)
-    count = _n_segments(len(y), win, hop, pad)
-    if count == 0:
+    starts = segment_starts(len(y), length=win, hop=hop, pad=bool(pad))
+    if len(starts) == 0:
         return np.zeros((0, win), dtype=np.float32)
-    needed = (count - 1) * hop + win
+    needed = int(starts[-1]) + win
     if needed > len(y):
         y = np.pad(y, (0, needed - len(y)))
-    view = np.lib.stride_tricks.sliding_window_view(y, win)[::hop][:count]
+    view = np.lib.stride_tricks.sliding_window_view(y, win)[::hop][:len(starts)]
     return np.ascontiguousarray(view, dtype=np.float32)
 
 
@@ -364,8 +463,8 @@ def segment_times(
         float64 array of shape ``(n_segments,)``: ``i * hop / sr``.
     """
     win, hop = _window_and_hop(sr, seconds, hop_seconds)
-    count = _n_segments(np.asarray(y).shape[-1], win, hop, pad)
-    return np.arange(count) * hop / float(sr)
+    starts = segment_starts(np.asarray(y).shape[-1], length=win, hop=hop, pad=bool(pad))
+    return starts / float(sr)
 
 
 # --------------------------------------------------------------------------- listening

@@ -355,3 +355,44 @@ def test_play_returns_audio_with_the_rate():
     assert rate == SR and not silent.any()
     with pytest.raises(ValueError):
         audio.play(np.zeros(0), SR)
+
+
+# --------------------------------------------------------------------------- the one segment rule
+def test_segment_starts_rule_for_whole_partial_and_short_clips():
+    assert audio.segment_starts(10, length=4).tolist() == [0, 4]
+    assert audio.segment_starts(10, length=4, hop=3).tolist() == [0, 3, 6]
+    assert audio.segment_starts(10, length=4, pad=True).tolist() == [0, 4, 8]
+    assert audio.segment_starts(11, length=4, hop=3, pad=True).tolist() == [0, 3, 6, 9]
+    assert audio.segment_starts(10, length=4, hop=3, pad=True).tolist() == [0, 3, 6]  # 6 + 4 reaches the end
+    assert audio.segment_starts(8, length=4, pad=True).tolist() == [0, 4]  # nothing left over
+    assert audio.segment_starts(10, length=4, pad="short").tolist() == [0, 4]  # a tail is not padded
+    # a clip shorter than one segment: none, or exactly one at 0 that the caller pads
+    assert audio.segment_starts(3, length=4).tolist() == []
+    assert audio.segment_starts(3, length=4, pad="short").tolist() == [0]
+    assert audio.segment_starts(3, length=4, pad=True).tolist() == [0]
+    assert audio.segment_starts(0, length=4, pad=True).tolist() == []
+    assert audio.segment_starts(4, length=4).tolist() == [0]
+
+
+def test_segment_starts_random_are_reproducible_in_range_and_follow_the_short_rule():
+    a = audio.segment_starts(100, length=10, n_random=4, seed=1, salt=7)
+    assert len(a) == 4 and list(a) == sorted(a) and a.min() >= 0 and a.max() <= 90
+    np.testing.assert_array_equal(a, audio.segment_starts(100, length=10, n_random=4, seed=1, salt=7))
+    assert not np.array_equal(a, audio.segment_starts(100, length=10, n_random=4, seed=1, salt=8))
+    assert audio.segment_starts(5, length=10, n_random=4).tolist() == []
+    assert audio.segment_starts(5, length=10, n_random=4, pad="short").tolist() == [0]
+
+
+def test_segment_starts_rejects_bad_arguments():
+    for kwargs in ({"length": 0}, {"length": 4, "hop": 0}, {"length": 4, "pad": "yes"},
+                   {"length": 4, "n_random": -1}):
+        with pytest.raises(ValueError):
+            audio.segment_starts(10, **kwargs)
+
+
+def test_cut_pads_only_when_needed_and_keeps_dtype():
+    a = np.arange(12, dtype=np.float16).reshape(2, 6)
+    np.testing.assert_array_equal(audio.cut(a, 2, length=3), a[:, 2:5])
+    short = audio.cut(a, 4, length=4)
+    assert short.shape == (2, 4) and short.dtype == np.float16
+    np.testing.assert_array_equal(short, [[4, 5, 0, 0], [10, 11, 0, 0]])
