@@ -7,8 +7,19 @@ fast and never imports TensorFlow (a test checks it)::
     import mgc_helpers as mgc
     y, sr = mgc.audio.load("song.wav")          # imports mgc_helpers.audio on first use
 
-Modules depend downward only: ``audio`` -> ``fourier``/``features`` -> ``toy``/``cache``
--> ``segmentation`` -> (models, training) -> (evaluation) -> ``plots``/``widgets``/``checks``.
+Modules depend downward only (``tests/test_layers.py`` checks every import, lazy ones too).
+Lowest first; a module imports only modules of its own or a lower row:
+
+1. ``config`` (folders, URLs, run profiles), ``literature`` (the reports' and papers' numbers, as data)
+2. ``audio`` (load, cut, the segment rule, play), ``fourier`` (DFT, windows, STFT)          -- notebook 01
+3. ``features`` (mel, log-mel, MFCC, summary features; the networks' features), ``toy``     -- notebook 02
+4. ``datasets`` (registry of loaders, splits, remote files, downloads), ``cache`` (cached, parallel extraction)
+5. ``segments`` (segment arrays, standardiser, evaluation segments, training pipelines)    -- notebooks 04-08
+6. ``evaluation`` (votes, metrics, the results log; NumPy and pandas only)                  -- notebook 03 on
+7. ``models``, ``training``, ``classical``, ``segmentation``, ``inspection``, ``transfer``  -- notebooks 03-09
+8. ``ensemble``, ``leaderboard``, ``bundle`` (saved genre models)                             -- notebook 10
+9. ``plots``, ``widgets``, ``app`` (the GUI: nothing in the package imports it)
+10. tools for students and maintainers: ``checks`` (exercise checks), ``assignments``, ``launch``, ``__main__``
 """
 from __future__ import annotations
 
