@@ -1,7 +1,7 @@
 """Looking inside a trained CNN: first-layer filters, activations and saliency maps.
 
-Taught in notebook 05 (seed 001 shows its CRNN's convolution filters; notebooks 06–07 reuse
-these helpers). Three questions, three tools:
+Taught in notebook 05 (its CNN); notebook 07 shows its CRNN's convolution filters with it
+(seed 001's "Conv1 filter 1"). Three questions, three tools:
 
 - **What does a first-layer filter look for?** Its weights are a tiny image over
   (mel bands x frames): :func:`first_layer_filters`, :func:`plot_filters`. A horizontal stripe
@@ -49,26 +49,36 @@ def _layer(model: Any, layer: str | int | None) -> Any:
     return model.get_layer(layer)
 
 
-def first_layer_filters(model: Any, *, layer: str | int | None = None) -> np.ndarray:
+def first_layer_filters(model: Any, *, layer: str | int | None = None, channel: int | None = None) -> np.ndarray:
     """The kernels of the first convolution (or of ``layer``), one image per filter.
 
-    Taught in notebook 05.
+    Taught in notebook 05; notebook 07 shows its CRNN's ``conv1`` and ``conv3`` with it
+    (seed 001's "Conv1 filter 1").
 
     Parameters
     ----------
     model : keras.Model
     layer : str or int, optional, keyword-only
         Layer name or index (default: the first Conv2D layer).
+    channel : int, optional, keyword-only
+        Show the weights on this input channel only (a deeper layer has one per filter of
+        the layer below); default: the input channels are summed (one channel for a spectrogram,
+        where both are the same).
 
     Returns
     -------
     numpy.ndarray, shape (n_filters, kernel_height, kernel_width)
-        Kernel heights run over mel bands, widths over frames; the input channels are summed
-        (one channel for a spectrogram).
+        Kernel heights run over mel bands, widths over frames.
     """
     conv = _layer(model, layer)
     kernel = np.asarray(conv.get_weights()[0])  # (kh, kw, in, out)
-    return np.moveaxis(kernel.sum(axis=2), -1, 0)
+    if channel is None:
+        kernel = kernel.sum(axis=2)
+    elif not 0 <= int(channel) < kernel.shape[2]:
+        raise ValueError(f"channel must be in [0, {kernel.shape[2]}) for layer {conv.name!r}, got {channel}")
+    else:
+        kernel = kernel[:, :, int(channel)]
+    return np.moveaxis(kernel, -1, 0)
 
 
 def _grid(n: int, ncols: int) -> tuple[int, int]:
@@ -76,10 +86,30 @@ def _grid(n: int, ncols: int) -> tuple[int, int]:
     return int(np.ceil(n / ncols)), ncols
 
 
-def plot_filters(model: Any, *, layer: str | int | None = None, ncols: int = 8, title: str | None = None) -> Any:
-    """Show each first-layer kernel as a small image (blue negative, red positive).
+def plot_filters(
+    model: Any,
+    *,
+    layer: str | int | None = None,
+    channel: int | None = None,
+    ncols: int = 8,
+    shared_scale: bool = False,
+    title: str | None = None,
+) -> Any:
+    """Show each kernel of :func:`first_layer_filters` as a small image (blue negative, red positive).
 
-    Taught in notebook 05.
+    Taught in notebook 05; used by notebook 07 for its CRNN's ``conv1`` and ``conv3``.
+
+    Parameters
+    ----------
+    model : keras.Model
+    layer, channel : keyword-only
+        As :func:`first_layer_filters`.
+    ncols : int, keyword-only
+        Kernels per row.
+    shared_scale : bool, keyword-only
+        False: each kernel gets its own colour range (its pattern is always visible).
+        True: one range for all kernels and one colour bar, so weak filters look weak.
+    title : str, optional, keyword-only
 
     Returns
     -------
@@ -87,21 +117,26 @@ def plot_filters(model: Any, *, layer: str | int | None = None, ncols: int = 8, 
     """
     import matplotlib.pyplot as plt
 
-    kernels = first_layer_filters(model, layer=layer)
+    kernels = first_layer_filters(model, layer=layer, channel=channel)
     nrows, ncols = _grid(len(kernels), ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.3 * nrows), squeeze=False)
+    shared = float(np.abs(kernels).max()) or 1.0
+    image = None
     for k, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
         if k < len(kernels):
-            lim = float(np.abs(kernels[k]).max()) or 1.0
-            ax.imshow(kernels[k], origin="lower", cmap="coolwarm", vmin=-lim, vmax=lim, aspect="auto")
+            lim = shared if shared_scale else (float(np.abs(kernels[k]).max()) or 1.0)
+            image = ax.imshow(kernels[k], origin="lower", cmap="coolwarm", vmin=-lim, vmax=lim, aspect="auto")
             ax.set_title(str(k), fontsize=7)
         else:
             ax.axis("off")
-    fig.suptitle(title or f"{_layer(model, layer).name}: kernels (vertical = mel bands, horizontal = frames)",
+    on = "" if channel is None else f", input channel {channel}"
+    fig.suptitle(title or f"{_layer(model, layer).name}{on}: kernels (vertical = mel bands, horizontal = frames)",
                  fontsize=9)
     fig.tight_layout()
+    if shared_scale and image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
     return fig
 
 

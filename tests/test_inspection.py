@@ -7,7 +7,7 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from mgc_helpers import inspection  # noqa: E402
-from mgc_helpers.models import cnn  # noqa: E402
+from mgc_helpers.models import cnn, crnn  # noqa: E402
 
 
 def small_cnn():
@@ -64,4 +64,33 @@ def test_plots_return_figures():
     assert len([ax for ax in fig2.axes if ax.images]) == 4
     fig3 = inspection.plot_saliency(m, x, class_names=["a", "b", "c"], title="t")
     assert "saliency for" in fig3.axes[1].get_title()
+    plt.close("all")
+
+
+def test_filters_of_one_input_channel_of_a_deeper_crnn_layer():
+    import matplotlib.pyplot as plt
+
+    model = crnn.crnn_seed001((96, 65, 1), 10)
+    w1, w3 = model.get_layer("conv1").get_weights()[0], model.get_layer("conv3").get_weights()[0]
+    k = inspection.first_layer_filters(model)  # conv1: one input channel, so the sum is that channel
+    assert k.shape == (16, 2, 2)
+    np.testing.assert_array_equal(k[3], w1[:, :, 0, 3])
+    np.testing.assert_array_equal(inspection.first_layer_filters(model, layer="conv1", channel=0), k)
+    k3 = inspection.first_layer_filters(model, layer="conv3", channel=2)
+    assert k3.shape == (32, 3, 3)
+    np.testing.assert_array_equal(k3[5], w3[:, :, 2, 5])
+    np.testing.assert_allclose(inspection.first_layer_filters(model, layer="conv3")[5], w3[:, :, :, 5].sum(axis=2),
+                               rtol=1e-6)
+    with pytest.raises(ValueError, match="channel"):
+        inspection.first_layer_filters(model, layer="conv3", channel=32)
+    fig = inspection.plot_filters(model, layer="conv3", channel=2, shared_scale=True)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 32
+    lim = float(np.abs(w3[:, :, 2]).max())
+    assert all(np.isclose(im.get_clim()[1], lim) for im in images)  # one colour range for all kernels
+    assert len(fig.axes) == 32 + 1  # and its colour bar
+    assert "input channel 2" in fig._suptitle.get_text()
+    each = inspection.plot_filters(model, layer="conv3", channel=2)
+    clims = {round(ax.images[0].get_clim()[1], 6) for ax in each.axes if ax.images}
+    assert len(clims) > 1  # default: each kernel scaled to itself
     plt.close("all")

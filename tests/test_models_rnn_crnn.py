@@ -119,18 +119,6 @@ def test_one_training_step_lowers_the_crnn_loss():
     assert after < before
 
 
-def test_conv_filters_and_plot():
-    model = crnn.crnn_seed001((96, 65, 1), 10)
-    k = crnn.conv_filters(model, "conv1")
-    assert k.shape == (16, 1, 2, 2)
-    np.testing.assert_array_equal(k[3, 0], model.get_layer("conv1").get_weights()[0][:, :, 0, 3])
-    fig = crnn.plot_conv_filters(model, "conv3", channel=2)
-    assert len([ax for ax in fig.axes if ax.images]) == 32
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-
-
 # --------------------------------------------------------------------------- LSTM / GRU
 def test_lstm_seed000_layers_shapes_and_time_axes():
     model = rnn.lstm_seed000((64, 65, 1), 10)

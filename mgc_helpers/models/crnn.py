@@ -52,6 +52,9 @@ Layout and two faithful quirks
   per time frame with all ``channels x frequency`` values (more GRU parameters).
 * Dropout rates are not printed; the default 0.1 is Choi et al.'s.
 
+The trained filters are drawn by :func:`mgc_helpers.inspection.plot_filters` (``layer="conv3",
+channel=0`` for one input channel of a deeper layer).
+
 Variants
 --------
 ``activation="relu", dropout_type="dropout"`` (default) or seed 001's self-normalising
@@ -86,8 +89,6 @@ __all__ = [
     "crnn_variant",
     "summary_table",
     "compare_with_seed",
-    "conv_filters",
-    "plot_conv_filters",
 ]
 
 #: Seed 001's input: 96 mel bands x 1366 frames (29.12 s at hop 512, 22050 Hz), one channel.
@@ -364,40 +365,3 @@ def compare_with_seed(model: keras.Model) -> "pd.DataFrame":  # noqa: F821
     table["match"] = ((seed["name"] == ours["name"]) & (seed["params"] == ours["params"])
                       & (seed["output_shape"] == ours["output_shape"]))
     return table
-
-
-def conv_filters(model: keras.Model, layer: str = "conv1") -> np.ndarray:
-    """The kernels of a convolution layer as ``(filters, in_channels, kh, kw)``.
-
-    Taught in notebook 07 (seed 001 shows "Conv1 filter 1").
-    """
-    kernel = np.asarray(model.get_layer(layer).get_weights()[0])  # (kh, kw, in, out)
-    return np.transpose(kernel, (3, 2, 0, 1))
-
-
-def plot_conv_filters(model: keras.Model, layer: str = "conv1", *, channel: int = 0, ncols: int = 8,
-                      figsize: tuple[float, float] | None = None) -> "plt.Figure":  # noqa: F821
-    """Draw every filter of a convolution layer (one input channel) as a small image.
-
-    Taught in notebook 07. Rows of an image are mel bands (low at the bottom), columns
-    are frames, like the spectrogram the filter slides over.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    import matplotlib.pyplot as plt
-
-    kernels = conv_filters(model, layer)[:, channel]
-    n = len(kernels)
-    nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=figsize or (1.2 * ncols, 1.3 * nrows), squeeze=False)
-    lim = float(np.abs(kernels).max()) or 1.0
-    for i, ax in enumerate(axes.ravel()):
-        ax.set_axis_off()
-        if i < n:
-            ax.imshow(kernels[i], origin="lower", cmap="coolwarm", vmin=-lim, vmax=lim)
-            ax.set_title(f"{layer} f{i + 1}", fontsize=7)
-    fig.suptitle(f"{layer}: {n} filters (input channel {channel}); red > 0, blue < 0")
-    fig.tight_layout()
-    return fig
