@@ -23,11 +23,14 @@ track are combined by
 
 The results log
 ---------------
-:func:`log_result` appends one row per experiment to a CSV file,
-``<cache root>/results/results_log.csv`` by default (see
+Every model of the course is recorded by one call, :func:`record`: it adds one row to a
+CSV file, ``<cache root>/results/results_log.csv`` by default (see
 :func:`mgc_helpers.config.cache_root`, ``$MGC_CACHE_DIR``), with the columns of
-:data:`RESULT_COLUMNS`; :func:`read_results` reads it back as a DataFrame, so that
-notebooks 03–10 can show one table comparing every model trained in the course.
+:data:`RESULT_COLUMNS` (among them the ``notebook`` that trained the model and its
+``params`` as JSON), and saves the model's test-clip probabilities beside it
+(:func:`save_clip_probabilities`). Each row is written atomically under a file lock, so
+two processes recording at once keep both rows. :func:`read_results` reads the log back
+as a DataFrame, so that notebooks 03–10 can show one table comparing every model.
 
 >>> from mgc_helpers import evaluation
 >>> evaluation.majority_vote(["a", "a", "a", "b"], ["rock", "rock", "pop", "jazz"]).to_dict()
@@ -35,11 +38,15 @@ notebooks 03–10 can show one table comparing every model trained in the course
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import json
 import os
+import re
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -56,8 +63,7 @@ __all__ = [
     "clip_scores",
     "most_confused",
     "results_path",
-    "log_result",
-    "log_results",
+    "record",
     "read_results",
     "probabilities_dir",
     "save_clip_probabilities",
@@ -67,6 +73,7 @@ __all__ = [
 #: Columns of the results log, in order.
 RESULT_COLUMNS: tuple[str, ...] = (
     "model",
+    "notebook",
     "features",
     "dataset",
     "split",
@@ -75,6 +82,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "macro_f1",
     "n_params",
     "fit_time_s",
+    "params",
     "notes",
     "timestamp",
 )
@@ -362,6 +370,10 @@ def results_path() -> Path:
     return config.cache_root() / "results" / "results_log.csv"
 
 
+_SCORES = ("segment_accuracy", "clip_accuracy", "macro_f1")
+_NUMERIC = ("segment_accuracy", "clip_accuracy", "macro_f1", "n_params", "fit_time_s")
+
+
 def _clean(value: Any) -> Any:
     if value is None:
         return ""
@@ -372,88 +384,250 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def log_result(
-    *,
+def _notebook_code(notebook: Any) -> str:
+    """``5``, ``"5"`` or ``"05"`` -> ``"05"``; anything else is an error."""
+    if isinstance(notebook, (int, np.integer)) and not isinstance(notebook, bool):
+        text = str(int(notebook))
+    elif isinstance(notebook, str):
+        text = notebook.strip()
+    else:
+        raise TypeError(f"notebook must be an int or a string of digits such as '05', got {notebook!r}")
+    if not text.isdigit() or len(text) > 2 or int(text) == 0:
+        raise ValueError(f"notebook must be a notebook number 1-99 (e.g. 5 or '05'), got {notebook!r}")
+    return f"{int(text):02d}"
+
+
+def _legacy_notebook(notes: Any) -> str:
+    """Notebook of an old log row (no ``notebook`` column), read from its notes (``"notebook 05"``, ``"nb06"``)."""
+    match = re.search(r"(?:notebook\s*|nb)(\d{1,2})\b", str(notes or ""), flags=re.I)
+    return f"{int(match.group(1)):02d}" if match and int(match.group(1)) else ""
+
+
+def _params_json(params: Mapping[str, Any] | None) -> str:
+    """Compact, key-sorted JSON of a model's parameters (``""`` for none)."""
+    if params is None:
+        return ""
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a mapping (a dict of parameter values), got {type(params).__name__}")
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, np.generic):
+            return value.item()
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        if isinstance(value, (Path, os.PathLike)):
+            return os.fspath(value)
+        raise TypeError(f"params holds a {type(value).__name__} ({value!r:.60}), which is not JSON: "
+                        "pass numbers, strings, lists or dicts")
+
+    return json.dumps(dict(params), sort_keys=True, separators=(",", ":"), default=plain, allow_nan=False)
+
+
+def _score(scores: Mapping[str, Any], name: str) -> float | None:
+    value = scores.get(name)
+    if value is None or (isinstance(value, str) and not value) or (np.ndim(value) == 0 and pd.isna(value)):
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"scores[{name!r}] must be a number, got {value!r}") from None
+    if np.isnan(value):
+        return None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a fraction in [0, 1], got {value}")
+    return value
+
+
+def _read_rows(target: Path) -> list[dict[str, str]]:
+    """Every row of a results log as strings (old logs lack ``notebook`` and ``params``: filled with ``""``)."""
+    if not target.exists() or target.stat().st_size == 0:
+        return []
+    with open(target, newline="", encoding="utf-8") as f:
+        try:
+            lines = [line for line in csv.reader(f) if line]
+        except csv.Error as err:
+            raise ValueError(f"the results log {target} is damaged ({err}); repair or delete it") from None
+    if not lines:
+        return []
+    header = lines[0]
+    unknown = [c for c in header if c not in RESULT_COLUMNS]
+    if unknown or "model" not in header or len(set(header)) != len(header):
+        raise ValueError(f"the results log {target} is damaged: its header {header} is not one of the results "
+                         f"log (columns {list(RESULT_COLUMNS)}); repair or delete it")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        if len(line) != len(header):
+            raise ValueError(f"the results log {target} is damaged: row {number} has {len(line)} fields, the "
+                             f"header {len(header)} (a half-written line?); repair or delete that row")
+        row = dict.fromkeys(RESULT_COLUMNS, "")
+        row.update(zip(header, line))
+        rows.append(row)
+    return rows
+
+
+@contextlib.contextmanager
+def _locked(target: Path):
+    """Hold an exclusive lock on ``<log>.lock`` (fcntl; on systems without it, no lock)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the write stays atomic, but two processes at once may lose a row
+        yield
+        return
+    with open(target.with_name(target.name + ".lock"), "a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _write_atomically(target: Path, write: Any) -> None:
+    """Call ``write(file)`` on a per-process temporary file beside ``target``, then ``os.replace`` it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            write(f)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _append_row(row: dict[str, Any], target: Path) -> None:
+    """Add one row to the log: read it, add the row, rewrite it atomically, all under the lock."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target):
+        rows = _read_rows(target) + [row]
+
+        def write(f: Any) -> None:
+            writer = csv.DictWriter(f, fieldnames=list(RESULT_COLUMNS))
+            writer.writeheader()
+            writer.writerows(rows)
+
+        _write_atomically(target, write)
+
+
+def record(
     model: str,
-    features: str,
+    scores: Mapping[str, Any],
+    *,
+    notebook: int | str,
     dataset: str,
     split: str,
-    segment_accuracy: float | None,
-    clip_accuracy: float | None,
-    macro_f1: float | None,
+    features: str,
+    params: Mapping[str, Any] | None = None,
     n_params: int | None = None,
-    fit_time_s: float | None = None,
+    seconds: float | None = None,
+    classes: Sequence[Any] | None = None,
+    probabilities: tuple[Sequence[Any], np.ndarray] | None = None,
+    y_true: Sequence[Any] | None = None,
     notes: str = "",
     path: str | os.PathLike | None = None,
-    timestamp: str | None = None,
 ) -> dict[str, Any]:
-    """Append one experiment to the results log (a CSV file, created with a header if missing).
+    """Record a model's result: one row of the results log, and its test-clip probabilities.
 
-    Taught in notebook 03; every later notebook logs its models the same way.
+    Taught in notebook 03; notebooks 04–10 record every model the same way, so that
+    notebook 10's leaderboard and ensembles see them all. The row is added atomically
+    (the log is rewritten through a per-process temporary file and ``os.replace``,
+    under a file lock), so two processes recording at once keep both rows.
 
     Parameters
     ----------
-    model, features, dataset, split : str, keyword-only
-        What was trained on what (e.g. ``"svm_rbf"``, ``"summary_fast"``, ``"toy"``,
-        ``"artist"``).
-    segment_accuracy, clip_accuracy, macro_f1 : float or None, keyword-only
-        Scores in [0, 1] (``None``/NaN where they do not apply, e.g. no segments).
+    model : str
+        The model's name (e.g. ``"svm_rbf"``).
+    scores : mapping or pandas.Series
+        Any of ``segment_accuracy``, ``clip_accuracy``, ``macro_f1`` (fractions in [0, 1];
+        missing, ``None`` or NaN where they do not apply; other keys are ignored). When it
+        also holds ``track_id_clip`` and ``proba_clip`` (what
+        :func:`mgc_helpers.training.evaluate` returns) and ``classes`` is given, the clip
+        probabilities are saved with :func:`save_clip_probabilities` (true genres from
+        ``y_true_clip`` when present).
+    notebook : int or str, keyword-only
+        The notebook that trained the model: ``5`` or ``"05"``, stored as ``"05"``.
+    dataset, split, features : str, keyword-only
+        What it was trained and tested on (e.g. ``"toy"``, ``"artist"``, ``"summary_fast"``).
+    params : mapping, optional, keyword-only
+        The model's parameters, stored as compact key-sorted JSON in column ``params``.
     n_params : int, optional, keyword-only
-        Number of learned parameters (``None`` when not meaningful).
-    fit_time_s : float, optional, keyword-only
-        Training time in seconds.
+        Number of learned parameters.
+    seconds : float, optional, keyword-only
+        Training time (column ``fit_time_s``, rounded to ms).
+    classes : sequence, optional, keyword-only
+        Class of each probability column; needed to save probabilities.
+    probabilities : (track_ids, proba), optional, keyword-only
+        Clip probabilities given explicitly, ``proba`` of shape (n_clips, n_classes)
+        (classical models: ``classical.class_scores(model, X_test)``); overrides the ones in
+        ``scores``.
+    y_true : sequence, optional, keyword-only
+        True genre of each clip of the probabilities (default ``scores["y_true_clip"]``).
     notes : str, keyword-only
         Free text.
     path : path-like, optional, keyword-only
-        The CSV file (default :func:`results_path`).
-    timestamp : str, optional, keyword-only
-        ISO time of the run (default: now, UTC).
+        The results log (default :func:`results_path`). With a path, the probabilities go
+        to ``<its folder>/probs/<dataset>/<split>/`` (the default folder's layout), else to
+        :func:`probabilities_dir`.
 
     Returns
     -------
     dict
-        The row as written.
+        The row as written (columns :data:`RESULT_COLUMNS`).
+
+    Raises
+    ------
+    ValueError
+        A score outside [0, 1], no score at all, a bad notebook number, probabilities without
+        ``classes`` or of the wrong shape, or a damaged log (the error names the file).
     """
-    for name, value in (("segment_accuracy", segment_accuracy), ("clip_accuracy", clip_accuracy),
-                        ("macro_f1", macro_f1)):
-        if value is not None and not np.isnan(value) and not 0.0 <= float(value) <= 1.0:
-            raise ValueError(f"{name} must be a fraction in [0, 1], got {value}")
+    if not isinstance(model, str) or not model.strip():
+        raise ValueError(f"model must be a non-empty name, got {model!r}")
+    for name, value in (("dataset", dataset), ("split", split), ("features", features), ("notes", notes)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a string, got {value!r}")
+    if not hasattr(scores, "get"):
+        raise TypeError(f"scores must be a mapping or a pandas Series, got {type(scores).__name__}")
+    values = {name: _score(scores, name) for name in _SCORES}
+    if all(v is None for v in values.values()):
+        raise ValueError(f"scores has none of {list(_SCORES)}: nothing to record for {model!r}")
+    if n_params is not None:
+        if isinstance(n_params, bool) or not float(n_params).is_integer() or n_params < 0:
+            raise ValueError(f"n_params must be a non-negative whole number, got {n_params!r}")
+        n_params = int(n_params)
+    if seconds is not None and not (float(seconds) >= 0):
+        raise ValueError(f"seconds must be a non-negative time, got {seconds!r}")
     row = {
-        "model": model, "features": features, "dataset": dataset, "split": split,
-        "segment_accuracy": segment_accuracy, "clip_accuracy": clip_accuracy, "macro_f1": macro_f1,
-        "n_params": n_params, "fit_time_s": fit_time_s, "notes": notes,
-        "timestamp": timestamp or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model": model, "notebook": _notebook_code(notebook), "features": features, "dataset": dataset,
+        "split": split, **values, "n_params": n_params,
+        "fit_time_s": None if seconds is None else round(float(seconds), 3),
+        "params": _params_json(params), "notes": notes,
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    row = {k: _clean(v) for k, v in row.items()}
+    row = {k: _clean(row[k]) for k in RESULT_COLUMNS}
+    clips = _clip_probabilities(scores, classes=classes, probabilities=probabilities, y_true=y_true)
     target = Path(path) if path is not None else results_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    new = not target.exists() or target.stat().st_size == 0
-    with open(target, "a", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(RESULT_COLUMNS))
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
+    if clips is not None:  # saved first: it validates the probabilities before the row is written
+        folder = (target.parent / "probs" / _slug(dataset) / _slug(split)) if path is not None else None
+        save_clip_probabilities(model, clips[0], clips[1], classes=classes, y_true=clips[2], dataset=dataset,
+                                split=split, folder=folder)
+    _append_row(row, target)
     return row
 
 
-def log_results(rows: pd.DataFrame, *, path: str | os.PathLike | None = None, **defaults: Any) -> int:
-    """Append every row of a results DataFrame to the log (see :func:`log_result`).
-
-    Used from notebook 03 on. Columns not in :data:`RESULT_COLUMNS` are ignored;
-    ``defaults`` fill the missing ones (e.g. ``dataset="toy"``).
-
-    Returns
-    -------
-    int
-        Number of rows written.
-    """
-    n = 0
-    for record in rows.reset_index().to_dict("records") if rows.index.name else rows.to_dict("records"):
-        values = {**defaults, **{k: v for k, v in record.items() if k in RESULT_COLUMNS and k != "timestamp"}}
-        values = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in values.items()}
-        log_result(path=path, **values)
-        n += 1
-    return n
+def _clip_probabilities(scores: Mapping[str, Any], *, classes: Sequence[Any] | None,
+                        probabilities: tuple[Sequence[Any], np.ndarray] | None,
+                        y_true: Sequence[Any] | None) -> tuple[Any, Any, Any] | None:
+    """``(track_ids, proba, y_true)`` to save for :func:`record`, or None."""
+    if probabilities is not None:
+        if classes is None:
+            raise ValueError("probabilities need `classes` (the class of each column)")
+        if not isinstance(probabilities, (tuple, list)) or len(probabilities) != 2:
+            raise ValueError("probabilities must be a pair (track_ids, proba)")
+        return probabilities[0], probabilities[1], y_true
+    if classes is None or scores.get("track_id_clip") is None or scores.get("proba_clip") is None:
+        return None
+    return scores["track_id_clip"], scores["proba_clip"], (y_true if y_true is not None
+                                                            else scores.get("y_true_clip"))
 
 
 def read_results(
@@ -461,7 +635,9 @@ def read_results(
 ) -> pd.DataFrame:
     """Read the results log as a DataFrame (empty, with the right columns, if there is none).
 
-    Taught in notebook 03; the later notebooks compare their networks with it.
+    Taught in notebook 03; the later notebooks compare their networks with it. Rows of
+    an old log (before the ``notebook`` column) get their notebook from their notes
+    (``"notebook 05"``, ``"nb06"``; ``""`` when the notes name none).
 
     Parameters
     ----------
@@ -470,26 +646,33 @@ def read_results(
     latest : bool, keyword-only
         Keep only the newest row of each (model, features, dataset, split).
     **filters
-        Column equalities, e.g. ``dataset="toy"``.
+        Column equalities, e.g. ``dataset="toy"`` or ``notebook=5``.
 
     Returns
     -------
     pandas.DataFrame
+        Columns :data:`RESULT_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        If the log is damaged (a garbled header, a half-written row): the error names the file.
     """
-    target = Path(path) if path is not None else results_path()
-    if not target.exists() or target.stat().st_size == 0:
-        return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    table = pd.read_csv(target, dtype={"model": str, "features": str, "dataset": str, "split": str,
-                                       "notes": str}, keep_default_na=False, na_values={
-        c: [""] for c in ("segment_accuracy", "clip_accuracy", "macro_f1", "n_params", "fit_time_s")})
-    for col in ("segment_accuracy", "clip_accuracy", "macro_f1", "fit_time_s"):
-        table[col] = pd.to_numeric(table[col], errors="coerce")
-    table["n_params"] = pd.to_numeric(table["n_params"], errors="coerce").astype("Int64")
     unknown = sorted(set(filters) - set(RESULT_COLUMNS))
     if unknown:
         raise ValueError(f"unknown column(s) {unknown}; choose from {RESULT_COLUMNS}")
+    target = Path(path) if path is not None else results_path()
+    table = pd.DataFrame(_read_rows(target), columns=list(RESULT_COLUMNS), dtype=object)
+    for col in RESULT_COLUMNS:
+        if col not in _NUMERIC:
+            table[col] = table[col].astype(str)
+    legacy = table["notebook"] == ""
+    table.loc[legacy, "notebook"] = table.loc[legacy, "notes"].map(_legacy_notebook)
+    for col in ("segment_accuracy", "clip_accuracy", "macro_f1", "fit_time_s"):
+        table[col] = pd.to_numeric(table[col].replace("", np.nan), errors="coerce").astype(float)
+    table["n_params"] = pd.to_numeric(table["n_params"].replace("", np.nan), errors="coerce").astype("Int64")
     for col, value in filters.items():
-        table = table[table[col] == value]
+        table = table[table[col] == (_notebook_code(value) if col == "notebook" else value)]
     if latest:
         table = table.drop_duplicates(["model", "features", "dataset", "split"], keep="last")
     return table.reset_index(drop=True)
@@ -498,8 +681,6 @@ def read_results(
 # --------------------------------------------------------------------------- clip probabilities
 def _slug(name: str) -> str:
     """A file-name-safe version of a model name (letters, digits, ``-``, ``_``, ``.``)."""
-    import re
-
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("_.")
     return slug or "model"
 
@@ -525,7 +706,7 @@ def save_clip_probabilities(
 ) -> Path:
     """Save a model's predicted genre probabilities for each test clip (one CSV per model).
 
-    Taught in notebook 10; notebooks 03–08 call it next to :func:`log_result`, so that
+    Taught in notebook 10; notebooks 03–08 call it through :func:`record`, so that
     notebook 10 can average several models' probabilities (an ensemble). The file is
     ``<folder>/<model>.csv`` (default folder :func:`probabilities_dir`) with the columns
     ``model``, ``track_id``, ``true`` (empty if unknown) and one column per class; saving
@@ -570,9 +751,7 @@ def save_clip_probabilities(
     target_dir = Path(folder) if folder is not None else probabilities_dir(dataset=dataset, split=split)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{_slug(model)}.csv"
-    tmp = target.with_suffix(".csv.tmp")
-    table.to_csv(tmp, index=False, float_format="%.6g")
-    os.replace(tmp, target)  # atomic: a reader never sees half a file
+    _write_atomically(target, lambda f: table.to_csv(f, index=False, float_format="%.6g"))  # never half a file
     return target
 
 

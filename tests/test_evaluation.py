@@ -1,6 +1,7 @@
 """Tests of mgc_helpers.evaluation: voting on constructed predictions, metrics against scikit-learn, the log."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -129,45 +130,152 @@ def test_most_confused_counts_off_diagonal_pairs():
     assert len(top) == 2 and set(top.columns) == {"true", "predicted", "count", "share"}
 
 
-def test_log_and_read_results_round_trip(tmp_path):
+def test_record_and_read_results_round_trip(tmp_path):
     path = tmp_path / "log.csv"
     assert list(evaluation.read_results(path=path).columns) == list(evaluation.RESULT_COLUMNS)
-    row = evaluation.log_result(model="svm_rbf", features="summary_fast", dataset="toy", split="artist",
-                                segment_accuracy=np.float64(0.61), clip_accuracy=0.7, macro_f1=0.68,
-                                n_params=np.int64(1234), fit_time_s=0.25, notes="C=10", path=path)
-    assert row["timestamp"] and row["n_params"] == 1234
-    evaluation.log_result(model="rf", features="mfcc", dataset="toy", split="random", segment_accuracy=None,
-                          clip_accuracy=0.9, macro_f1=float("nan"), path=path, timestamp="2024-01-01T00:00:00")
-    evaluation.log_result(model="svm_rbf", features="summary_fast", dataset="toy", split="artist",
-                          segment_accuracy=0.62, clip_accuracy=0.72, macro_f1=0.7, path=path)
+    row = evaluation.record("svm_rbf", {"segment_accuracy": np.float64(0.61), "clip_accuracy": 0.7,
+                                        "macro_f1": 0.68, "other": "ignored"},
+                            notebook=3, dataset="toy", split="artist", features="summary_fast",
+                            params={"C": np.float64(10.0), "kernel": "rbf"}, n_params=np.int64(1234),
+                            seconds=0.25, notes="C=10", path=path)
+    assert row["timestamp"] and row["n_params"] == 1234 and row["notebook"] == "03"
+    assert row["params"] == '{"C":10.0,"kernel":"rbf"}' and list(row) == list(evaluation.RESULT_COLUMNS)
+    evaluation.record("rf", pd.Series({"segment_accuracy": None, "clip_accuracy": 0.9, "macro_f1": np.nan}),
+                      notebook="05", dataset="toy", split="random", features="mfcc", path=path)
+    evaluation.record("svm_rbf", {"segment_accuracy": 0.62, "clip_accuracy": 0.72, "macro_f1": 0.7},
+                      notebook="3", dataset="toy", split="artist", features="summary_fast", path=path)
     table = evaluation.read_results(path=path)
     assert list(table.columns) == list(evaluation.RESULT_COLUMNS) and len(table) == 3
     assert table.loc[0, "segment_accuracy"] == pytest.approx(0.61) and table.loc[0, "n_params"] == 1234
+    assert table.loc[0, "fit_time_s"] == 0.25 and json.loads(table.loc[0, "params"]) == {"C": 10.0, "kernel": "rbf"}
     assert pd.isna(table.loc[1, "segment_accuracy"]) and pd.isna(table.loc[1, "macro_f1"])
-    assert pd.isna(table.loc[1, "n_params"]) and table.loc[1, "notes"] == ""
+    assert pd.isna(table.loc[1, "n_params"]) and table.loc[1, "notes"] == "" and table.loc[1, "params"] == ""
+    assert list(table["notebook"]) == ["03", "05", "03"]
     assert len(evaluation.read_results(path=path, split="artist")) == 2
+    assert len(evaluation.read_results(path=path, notebook=5)) == 1
     latest = evaluation.read_results(path=path, latest=True)
     assert len(latest) == 2 and latest.loc[latest["model"] == "svm_rbf", "clip_accuracy"].item() == 0.72
     with pytest.raises(ValueError, match="unknown column"):
         evaluation.read_results(path=path, colour="red")
 
 
-def test_log_result_validates_scores(tmp_path):
-    with pytest.raises(ValueError, match="fraction"):
-        evaluation.log_result(model="m", features="f", dataset="d", split="s", segment_accuracy=None,
-                              clip_accuracy=61.0, macro_f1=None, path=tmp_path / "x.csv")
-    assert not (tmp_path / "x.csv").exists()
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"scores": {"clip_accuracy": 61.0}}, ValueError, "fraction"),
+    ({"scores": {"clip_accuracy": "high"}}, ValueError, "number"),
+    ({"scores": {"accuracy": 0.5}}, ValueError, "none of"),
+    ({"scores": [0.5]}, TypeError, "mapping"),
+    ({"notebook": 0}, ValueError, "notebook"),
+    ({"notebook": "5a"}, ValueError, "notebook"),
+    ({"notebook": 123}, ValueError, "notebook"),
+    ({"notebook": 5.0}, TypeError, "notebook"),
+    ({"params": {"model": object()}}, TypeError, "not JSON"),
+    ({"params": "C=1"}, TypeError, "mapping"),
+    ({"n_params": -1}, ValueError, "n_params"),
+    ({"n_params": 2.5}, ValueError, "n_params"),
+    ({"seconds": -1.0}, ValueError, "seconds"),
+    ({"model": ""}, ValueError, "model"),
+    ({"dataset": None}, TypeError, "dataset"),
+    ({"probabilities": (["a"], [[1.0, 0.0]])}, ValueError, "classes"),
+    ({"probabilities": (["a", "b"], [[1.0, 0.0]]), "classes": ["x", "y"]}, ValueError, "shape"),
+])
+def test_record_validates_before_writing_anything(tmp_path, kwargs, error, match):
+    args = {"model": "m", "scores": {"clip_accuracy": 0.5}, "notebook": 3, "dataset": "d", "split": "s",
+            "features": "f", "path": tmp_path / "x.csv", **kwargs}
+    with pytest.raises(error, match=match):
+        evaluation.record(args.pop("model"), args.pop("scores"), **args)
+    assert not list(tmp_path.rglob("*.csv"))
+
+
+def test_record_saves_the_clip_probabilities_of_training_evaluate(isolated_cache):
+    classes = ["jazz", "rock"]
+    scores = {"segment_accuracy": 0.5, "clip_accuracy": 0.5, "macro_f1": 0.33, "proba": np.ones((4, 2)) / 2,
+              "track_id_clip": np.array(["t1", "t2"]), "proba_clip": np.array([[0.9, 0.1], [0.7, 0.3]]),
+              "y_true_clip": np.array(["jazz", "rock"])}
+    evaluation.record("cnn", scores, notebook=5, dataset="toy", split="artist", features="logmel",
+                      classes=classes)
+    saved = evaluation.read_clip_probabilities(dataset="toy", split="artist")["cnn"]
+    assert list(saved.index) == ["t1", "t2"] and list(saved["true"]) == ["jazz", "rock"]
+    np.testing.assert_allclose(saved[classes].to_numpy(), scores["proba_clip"])
+    assert evaluation.read_results().loc[0, "model"] == "cnn"
+    # without classes there is nothing to name the columns: only the row
+    evaluation.record("cnn2", scores, notebook=5, dataset="toy", split="artist", features="logmel")
+    assert "cnn2" not in evaluation.read_clip_probabilities(dataset="toy", split="artist")
+    # explicit probabilities (a classical model, one row per clip) win, y_true optional
+    evaluation.record("svm", {"clip_accuracy": 1.0}, notebook="03", dataset="toy", split="artist",
+                      features="summary", classes=classes, probabilities=(["t1", "t2"], [[0.2, 0.8], [0.6, 0.4]]))
+    svm = evaluation.read_clip_probabilities(dataset="toy", split="artist")["svm"]
+    assert svm["true"].isna().all() and svm.loc["t1", "rock"] == 0.8
+    assert list(evaluation.read_results()["model"]) == ["cnn", "cnn2", "svm"]
+
+
+def test_record_with_a_path_keeps_probabilities_beside_that_log(tmp_path, isolated_cache):
+    evaluation.record("svm", {"clip_accuracy": 1.0}, notebook=3, dataset="toy", split="artist", features="f",
+                      classes=["a", "b"], probabilities=(["t1"], [[0.5, 0.5]]), path=tmp_path / "log.csv")
+    folder = tmp_path / "probs" / "toy" / "artist"
+    assert (folder / "svm.csv").exists() and not isolated_cache.exists()
+    assert "svm" in evaluation.read_clip_probabilities(dataset="toy", split="artist", folder=folder)
+
+
+def test_old_logs_stay_readable_and_get_the_notebook_from_the_notes(tmp_path):
+    path = tmp_path / "old.csv"
+    old_header = ["model", "features", "dataset", "split", "segment_accuracy", "clip_accuracy", "macro_f1",
+                  "n_params", "fit_time_s", "notes", "timestamp"]
+    path.write_text(",".join(old_header) + "\n"
+                    "rf,summary,toy,artist,,0.8,0.75,30000,3.0,\"notebook 03, clips\",2024-01-01T00:00:00\n"
+                    "gru,mfcc,toy,artist,0.3,0.4,,,,\"3 s crops, nb6\",2024-01-01T00:00:00\n"
+                    "knn,summary,toy,artist,,0.5,,,,4 tracks per genre,2024-01-01T00:00:00\n", encoding="utf-8")
+    table = evaluation.read_results(path=path)
+    assert list(table["notebook"]) == ["03", "06", ""] and table["params"].eq("").all()
+    assert table.loc[0, "n_params"] == 30000
+    evaluation.record("cnn", {"clip_accuracy": 0.9}, notebook=5, dataset="toy", split="artist",
+                      features="logmel", notes="notebook 07 (mislabelled note)", path=path)
+    table = evaluation.read_results(path=path)
+    assert list(table["notebook"]) == ["03", "06", "", "05"]  # the column wins over the notes
+    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(evaluation.RESULT_COLUMNS)
+
+
+@pytest.mark.parametrize("content, match", [
+    ("model,notebook,features\nrf,03\n", "row 2 has 2 fields"),
+    ("colour,size\nred,3\n", "header"),
+    ("\x00\x00garbage,\"unterminated\n", "header|damaged"),
+])
+def test_a_damaged_log_raises_one_clear_error_naming_the_file(tmp_path, content, match):
+    path = tmp_path / "results_log.csv"
+    path.write_text(content, encoding="utf-8")
+    for action in (lambda: evaluation.read_results(path=path),
+                   lambda: evaluation.record("m", {"clip_accuracy": 0.5}, notebook=3, dataset="d", split="s",
+                                             features="f", path=path)):
+        with pytest.raises(ValueError, match=match) as err:
+            action()
+        assert str(path) in str(err.value)
+    assert path.read_text(encoding="utf-8") == content  # left as it was for the user to repair
+
+
+def test_two_processes_recording_at_once_keep_every_row(tmp_path):
+    path = tmp_path / "log.csv"
+    code = ("import sys; from mgc_helpers import evaluation\n"
+            "for i in range(25):\n"
+            "    evaluation.record(f'{sys.argv[1]}{i}', {'clip_accuracy': 0.5}, notebook=3, dataset='d',"
+            " split='s', features='f', path=sys.argv[2])\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, name, str(path)]) for name in ("a", "b")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    models = set(evaluation.read_results(path=path)["model"])
+    assert models == {f"{n}{i}" for n in "ab" for i in range(25)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv", "log.csv.lock"]  # no temporary file left
+
+
+def test_the_old_recording_functions_are_gone():
+    assert "record" in evaluation.__all__
+    for name in ("log_result", "log_results"):
+        assert not hasattr(evaluation, name) and name not in evaluation.__all__
 
 
 def test_default_log_lives_in_the_cache_root(isolated_cache):
     assert evaluation.results_path() == isolated_cache / "results" / "results_log.csv"
-    frame = pd.DataFrame({"model": ["a", "b"], "clip_accuracy": [0.5, 0.6], "segment_accuracy": [np.nan, 0.4],
-                          "macro_f1": [0.5, 0.55], "extra": [1, 2]}).set_index("model")
-    assert evaluation.log_results(frame, features="f", dataset="toy", split="artist") == 2
+    evaluation.record("a", {"clip_accuracy": 0.5}, notebook=4, dataset="toy", split="artist", features="f")
+    assert evaluation.results_path().exists()
     table = evaluation.read_results()
-    assert list(table["model"]) == ["a", "b"] and table["dataset"].eq("toy").all()
-    evaluation.log_results(frame.reset_index(), features="g", dataset="toy", split="random")
-    assert len(evaluation.read_results(features="g")) == 2
+    assert list(table["model"]) == ["a"] and table["dataset"].eq("toy").all()
 
 
 def test_evaluation_never_imports_tensorflow():
