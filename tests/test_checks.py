@@ -365,9 +365,9 @@ def test_check_shape(capsys):
 
 
 def test_scale_detection_ignores_zero_references():
-    assert checks._scale_of(np.ones(3), np.zeros(3)) is None
-    assert checks._scale_of(2 * np.arange(1.0, 4.0), np.arange(1.0, 4.0)) == pytest.approx(2.0)
-    assert checks._scale_of(np.arange(1.0, 4.0), np.arange(1.0, 4.0)) is None  # c = 1 is no mistake
+    assert checks.engine._scale_of(np.ones(3), np.zeros(3)) is None
+    assert checks.engine._scale_of(2 * np.arange(1.0, 4.0), np.arange(1.0, 4.0)) == pytest.approx(2.0)
+    assert checks.engine._scale_of(np.arange(1.0, 4.0), np.arange(1.0, 4.0)) is None  # c = 1 is no mistake
 
 
 # ----------------------------------------------------------------------------- notebook 09
