@@ -1,7 +1,8 @@
 """Cached, parallel feature extraction over a table of tracks.
 
 Taught in notebook 02 (the 57-value summary table) and used from notebook 03 on
-(log-mel / MFCC arrays for the networks, segments after the split).
+(log-mel / MFCC arrays for the networks; :mod:`mgc_helpers.segments` cuts them into
+segments after the split).
 Results are cached on disk with :class:`joblib.Memory` under ``<cache root>/joblib``.
 The cache key covers the file's identity (absolute path, size and modification time)
 and every parameter of the extraction, so touching nothing reuses the cache while
@@ -52,9 +53,6 @@ __all__ = [
     "FEATURE_KINDS",
     "TrackFeatures",
     "track_features",
-    "Segments",
-    "segment_arrays",
-    "seconds_to_frames",
     "cache_sizes",
 ]
 
@@ -493,128 +491,6 @@ def track_features(
         )
     info = {"kind": getattr(func, "__name__", str(func)), "sr": sr, **params}
     return TrackFeatures(kept, [results[i] for i in keep], failures, info)
-
-
-# --------------------------------------------------------------------------- segments, after the split
-def seconds_to_frames(seconds: float, *, sr: int = config.SAMPLE_RATE, hop_length: int = 512) -> int:
-    """Number of feature frames covering ``seconds`` (e.g. 3 s -> 129 frames at hop 512).
-
-    Used from notebook 03 on.
-    """
-    return int(round(seconds * sr / hop_length))
-
-
-@dataclass
-class Segments:
-    """Fixed-length segments of one part of the split (memory-mapped, read-only).
-
-    Used from notebook 03 on (notebooks 05–08 train on them).
-
-    Attributes
-    ----------
-    X : numpy.memmap, shape (n_segments, ..., frames)
-    genre : numpy.ndarray of str
-        Label of each segment.
-    track_id : numpy.ndarray
-        Track of each segment (for clip-level voting).
-    """
-
-    X: np.ndarray
-    genre: np.ndarray
-    track_id: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.X)
-
-
-def _segment_starts(n_frames: int, frames: int, hop: int) -> range:
-    return range(0, n_frames - frames + 1, hop) if n_frames >= frames else range(0)
-
-
-def segment_arrays(
-    feats: TrackFeatures,
-    *,
-    frames: int,
-    hop: int | None = None,
-    folder: str | os.PathLike | None = None,
-    dtype: str = "float16",
-) -> dict[str, Segments]:
-    """Cut each track's features into fixed-length segments, split by split, into memory-mapped files.
-
-    Used from notebook 03 on. Segmenting happens **after** the split: every segment
-    inherits its track's ``split``, so segments of one clip never sit on both sides
-    (cutting first and splitting the segments afterwards would leak). The arrays are
-    written one track at a time to ``.npy`` files and returned as read-only memory
-    maps, so GTZAN's segments (hundreds of MB) fit in Binder's 2 GB; the same
-    request reuses the files.
-
-    Parameters
-    ----------
-    feats : TrackFeatures
-        From :func:`track_features`; its ``tracks`` need ``split``, ``genre``, ``track_id``.
-    frames : int, keyword-only
-        Frames per segment (see :func:`seconds_to_frames`).
-    hop : int, keyword-only
-        Frames between segment starts (default ``frames``: no overlap).
-    folder : path-like, keyword-only
-        Where the files go (default ``<cache root>/segments/<key>``).
-    dtype : str, keyword-only
-        Storage type (float16 by default).
-
-    Returns
-    -------
-    dict
-        ``{"train": Segments, "valid": Segments, "test": Segments}`` (parts present only).
-    """
-    import hashlib
-    import json
-
-    tracks = feats.tracks
-    for col in ("split", "genre", "track_id"):
-        if col not in tracks.columns:
-            raise ValueError(f"segment_arrays needs a '{col}' column: split the tracks first, then segment")
-    hop = frames if hop is None else int(hop)
-    if frames < 1 or hop < 1:
-        raise ValueError(f"frames and hop must be >= 1, got frames={frames}, hop={hop}")
-    key = {
-        "params": {k: repr(v) for k, v in feats.params.items()}, "frames": frames, "hop": hop, "dtype": dtype,
-        "tracks": [[str(t), str(s), file_identity(p) if Path(p).exists() else str(p)]
-                   for t, s, p in zip(tracks["track_id"], tracks["split"], tracks["path"])],
-    }
-    digest = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-    folder = Path(folder) if folder is not None else config.cache_root() / "segments" / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    out: dict[str, Segments] = {}
-    for part in [p for p in ("train", "valid", "test") if p in set(tracks["split"])] + sorted(
-        set(tracks["split"].dropna()) - {"train", "valid", "test"}
-    ):
-        rows = np.flatnonzero((tracks["split"] == part).to_numpy())
-        out[part] = _write_part(feats, rows, folder / part, frames=frames, hop=hop, dtype=dtype)
-    return out
-
-
-def _write_part(feats: TrackFeatures, rows: np.ndarray, stem: Path, *, frames: int, hop: int, dtype: str) -> Segments:
-    tracks = feats.tracks
-    starts = [_segment_starts(np.shape(feats.arrays[i])[-1], frames, hop) for i in rows]
-    owner = np.repeat(rows, [len(s) for s in starts])
-    x_path, meta_path = stem.with_suffix(".X.npy"), stem.with_suffix(".meta.npz")
-    shape = (len(owner), *np.shape(feats.arrays[rows[0]])[:-1], frames) if len(rows) else (0, frames)
-    if not (x_path.exists() and meta_path.exists()):
-        tmp = stem.with_suffix(".X.partial.npy")
-        X = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=shape)
-        k = 0
-        for i, st in zip(rows, starts):
-            a = np.asarray(feats.arrays[i])
-            for s in st:
-                X[k] = a[..., s:s + frames]
-                k += 1
-        X.flush()
-        del X
-        os.replace(tmp, x_path)
-        np.savez(meta_path, genre=tracks["genre"].to_numpy(dtype=str)[owner],
-                 track_id=tracks["track_id"].to_numpy(dtype=str)[owner])
-    meta = np.load(meta_path)
-    return Segments(np.load(x_path, mmap_mode="r"), meta["genre"], meta["track_id"])
 
 
 def cache_sizes() -> dict[str, int]:

@@ -284,7 +284,7 @@ def _frame_spans(
 ) -> list[tuple[int, int | None]]:
     if seconds is None:
         return [(0, None)]
-    from .cache import seconds_to_frames
+    from .features import seconds_to_frames
 
     length = seconds_to_frames(seconds, sr=sr, hop_length=HOP_LENGTH)
     hop = None if hop_seconds is None else seconds_to_frames(hop_seconds, sr=sr, hop_length=HOP_LENGTH)
@@ -354,7 +354,7 @@ def feature_table(
     pandas.DataFrame
         :data:`META_COLUMNS` then the features; ``attrs`` records kind and segmenting.
     """
-    from . import cache
+    from . import cache, features
 
     if kind not in FEATURE_KINDS:
         raise ValueError(f"kind must be one of {FEATURE_KINDS}, got {kind!r}")
@@ -381,7 +381,7 @@ def feature_table(
     else:
         feats = cache.track_features(tracks, kind="logmel", n_mels=n_mels, **opts)
         n_min = min(np.shape(a)[-1] for a in feats.arrays)
-        width = (n_min if seconds is None else cache.seconds_to_frames(seconds, sr=sr)) // pool * pool
+        width = (n_min if seconds is None else features.seconds_to_frames(seconds, sr=sr)) // pool * pool
         if width < pool:
             raise ValueError(f"segments of {seconds} s are shorter than one pooling block of {pool} frames")
         names = [f"mel{m}_t{t}" for m in range(n_mels) for t in range(width // pool)]

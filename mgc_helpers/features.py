@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from . import config
 from .fourier import power_to_db
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,6 +57,7 @@ __all__ = [
     "mel_to_hz",
     "melspectrogram",
     "mfcc",
+    "seconds_to_frames",
     "spectral_descriptors",
     "summary_features",
     "summary_features_frame",
@@ -397,6 +399,28 @@ def log_mel(
     M = melspectrogram(y, sr=sr, S=S, **kwargs)
     L = power_to_db(M, ref=ref, amin=amin, top_db=top_db)
     return L.astype(M.dtype, copy=False) if M.dtype in (np.float32, np.float64) else L
+
+
+def seconds_to_frames(seconds: float, *, sr: int = config.SAMPLE_RATE, hop_length: int = 512) -> int:
+    """Number of feature frames covering ``seconds`` (e.g. 3 s -> 129 frames at hop 512).
+
+    Used from notebook 03 on (segment lengths of feature tables and network inputs).
+
+    Parameters
+    ----------
+    seconds : float
+        A duration.
+    sr : int, keyword-only
+        Sample rate in Hz.
+    hop_length : int, keyword-only
+        Samples between frames.
+
+    Returns
+    -------
+    int
+        ``round(seconds * sr / hop_length)``.
+    """
+    return int(round(seconds * sr / hop_length))
 
 
 # ---------------------------------------------------------------------------

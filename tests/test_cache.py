@@ -184,32 +184,6 @@ def test_summary_kind_matches_summary_features(isolated_cache, table):
     assert feats.stack().shape == (1, len(SUMMARY_FEATURE_NAMES)) and np.isfinite(feats.stack()).all()
 
 
-def test_segments_are_cut_after_the_split_into_float16_memmaps(isolated_cache, table):
-    feats = cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=32)
-    frames = cache.seconds_to_frames(0.5)
-    assert frames == 22
-    parts = cache.segment_arrays(feats, frames=frames, hop=11)
-    assert list(parts) == ["train", "test"]
-    train, test = parts["train"], parts["test"]
-    assert isinstance(train.X, np.memmap) and train.X.dtype == np.float16 and not train.X.flags.writeable
-    assert train.X.shape == (6, 32, 22) and len(test) == 3             # (44 - 22) // 11 + 1 = 3 per track
-    assert set(train.track_id) == {"t0", "t1"} and set(test.track_id) == {"t2"}   # no clip on both sides
-    assert list(train.genre) == ["a"] * 3 + ["b"] * 3
-    np.testing.assert_array_equal(test.X[1], feats.arrays[2][:, 11:33])
-    files = sorted(p.name for p in (isolated_cache / "segments").rglob("*.npy"))
-    assert files == ["test.X.npy", "train.X.npy"]
-    again = cache.segment_arrays(feats, frames=frames, hop=11)       # same request: same files reused
-    assert again["train"].X.filename == train.X.filename
-    with pytest.raises(ValueError, match="split"):
-        cache.segment_arrays(cache.TrackFeatures(table.drop(columns="split"), feats.arrays, {}), frames=5)
-    with pytest.raises(ValueError, match="frames"):
-        cache.segment_arrays(feats, frames=0)
-    sizes = cache.cache_sizes()
-    assert sizes["segments"] > 6 * 32 * 22 * 2 and sizes["joblib"] > 0
-    cache.clear()
-    assert not (isolated_cache / "segments").exists()
-
-
 def where_am_i(y: np.ndarray, sr: int, *, scale: float = 1.0) -> tuple[str, float]:
     """A feature that says which Dask worker computed it (fails outside a Dask worker)."""
     from distributed import get_worker
