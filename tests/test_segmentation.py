@@ -356,10 +356,27 @@ def test_largest_cluster_experiment_runs_artist_disjoint(tiny_dataset):
     assert per_track.groupby("fold")["genre"].nunique().tolist() == [2, 2]
 
 
-def test_vote_breaks_ties_with_probabilities():
-    proba = np.array([[0.6, 0.4], [0.1, 0.9], [0.55, 0.45], [0.2, 0.8]])
-    owner = np.array([0, 0, 1, 1])
-    np.testing.assert_array_equal(sg._vote(proba, owner, 2), [1, 1])
+def test_segment_vote_is_the_courses_majority_vote_with_probability_ties():
+    """The experiment votes with evaluation.majority_vote: one vote per block, ties to the larger summed probability."""
+    from mgc_helpers import evaluation
+
+    proba = np.array([[0.6, 0.4], [0.1, 0.9], [0.55, 0.45], [0.2, 0.8], [0.7, 0.3], [0.8, 0.2], [0.1, 0.9]])
+    owner = np.array([0, 0, 1, 1, 2, 2, 2])
+    classes = np.array([0, 1])
+    voted = evaluation.majority_vote(owner, classes[proba.argmax(axis=1)], proba=proba, classes=classes)
+    np.testing.assert_array_equal(voted.reindex([0, 1, 2]).to_numpy(), [1, 1, 0])  # two ties, then 2 votes to 1
+
+
+def test_sequential_blocks_follow_the_courses_segment_rule(tiny_dataset):
+    """3 s blocks of the experiment = audio.segment_starts(pad="short"): whole blocks, a short clip is one block."""
+    from mgc_helpers.segmentation import experiment
+
+    path = tiny_dataset["path"].iloc[0]
+    kw = dict(window_seconds=0.25, k=2, seed=0)
+    six = experiment._track_features(path, SR, kw, 2.5, 8, 512)  # 6 s: two whole 2.5 s blocks, the rest dropped
+    long = experiment._track_features(path, SR, kw, 60.0, 8, 512)  # shorter than one block: one block
+    assert six["segments"].shape == (2, 16) and long["segments"].shape == (1, 16)
+    np.testing.assert_allclose(long["segments"][0], long["whole"])
 
 
 # --------------------------------------------------------------------------- pictures
