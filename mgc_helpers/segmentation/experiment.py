@@ -241,6 +241,35 @@ def _artist_fold_of_track(tracks: Any, *, n_folds: int, seed: int) -> np.ndarray
     return fold
 
 
+def _fold_accuracies(feats: list[dict[str, Any]], y: np.ndarray, *, test: np.ndarray) -> dict[str, tuple[float, int]]:
+    """Accuracy and number of training examples of each condition, for one test fold (bool mask of tracks)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from mgc_helpers import evaluation
+
+    def model() -> Any:
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+
+    train = ~test
+    out: dict[str, tuple[float, int]] = {}
+    for name, key in (("whole clip", "whole"), ("largest cluster", "largest")):
+        X = np.stack([f[key] for f in feats])
+        clf = model().fit(X[train], y[train])
+        out[name] = float(np.mean(clf.predict(X[test]) == y[test])), int(train.sum())
+    seg_X = np.concatenate([f["segments"] for f in feats])
+    owner = np.concatenate([np.full(len(f["segments"]), i) for i, f in enumerate(feats)])
+    seg_tr, seg_te = train[owner], test[owner]
+    clf = model().fit(seg_X[seg_tr], y[owner[seg_tr]])
+    proba = clf.predict_proba(seg_X[seg_te])
+    voted = evaluation.majority_vote(owner[seg_te], clf.classes_[proba.argmax(axis=1)], proba=proba,
+                                     classes=clf.classes_)
+    pred = voted.reindex(np.flatnonzero(test)).to_numpy()
+    out["3 s segments + vote"] = float(np.mean(pred == y[test])), int(seg_tr.sum())
+    return out
+
+
 def largest_cluster_experiment(
     tracks: Any,
     *,
@@ -304,11 +333,6 @@ def largest_cluster_experiment(
     """
     import pandas as pd
     from joblib import Parallel, delayed
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    from mgc_helpers import evaluation
 
     tracks = tracks.reset_index(drop=True)
     seg_kw = dict(window_seconds=window_seconds, k=k, seed=seed)
@@ -318,31 +342,12 @@ def largest_cluster_experiment(
     genres = sorted(tracks["genre"].unique())
     y = tracks["genre"].map({g: i for i, g in enumerate(genres)}).to_numpy()
     fold = _artist_fold_of_track(tracks, n_folds=n_folds, seed=seed)
-    X_whole = np.stack([f["whole"] for f in feats])
-    X_large = np.stack([f["largest"] for f in feats])
-    seg_X = np.concatenate([f["segments"] for f in feats])
-    seg_owner = np.concatenate([np.full(len(f["segments"]), i) for i, f in enumerate(feats)])
-
-    def model() -> Any:
-        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-
     acc: dict[str, list[float]] = {"whole clip": [], "largest cluster": [], "3 s segments + vote": []}
     n_train: dict[str, list[int]] = {name: [] for name in acc}
     for f in range(n_folds):
-        tr, te = fold != f, fold == f
-        for name, X in (("whole clip", X_whole), ("largest cluster", X_large)):
-            clf = model().fit(X[tr], y[tr])
-            acc[name].append(float(np.mean(clf.predict(X[te]) == y[te])))
-            n_train[name].append(int(tr.sum()))
-        seg_tr = tr[seg_owner]
-        clf = model().fit(seg_X[seg_tr], y[seg_owner[seg_tr]])
-        seg_te = te[seg_owner]
-        proba = clf.predict_proba(seg_X[seg_te])
-        voted = evaluation.majority_vote(seg_owner[seg_te], clf.classes_[proba.argmax(axis=1)], proba=proba,
-                                         classes=clf.classes_)
-        pred = voted.reindex(np.flatnonzero(te)).to_numpy()
-        acc["3 s segments + vote"].append(float(np.mean(pred == y[te])))
-        n_train["3 s segments + vote"].append(int(seg_tr.sum()))
+        for name, (a, n) in _fold_accuracies(feats, y, test=fold == f).items():
+            acc[name].append(a)
+            n_train[name].append(n)
     largest_fraction = np.array([f["largest_fraction"] for f in feats])
     summary = pd.DataFrame({
         "condition": [c.replace("3 s", f"{segment_seconds:g} s") for c in acc],
