@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .engine import _call, check_function, _close, _compare, _numeric, _ok
+from .engine import _call, _close, _compare, _numeric, _ok, check_function
 
 __all__ = ["check_sem_formula", "check_adjacency", "check_eigengap_k"]
 
