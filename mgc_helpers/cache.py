@@ -47,10 +47,6 @@ __all__ = [
     "extract",
     "summary_table",
     "clear",
-    "logmel_features",
-    "mfcc_features",
-    "summary_vector",
-    "FEATURE_KINDS",
     "TrackFeatures",
     "track_features",
     "cache_sizes",
@@ -285,116 +281,6 @@ def clear(*, segments: bool = True) -> None:
         shutil.rmtree(config.cache_root() / "segments", ignore_errors=True)
 
 
-# --------------------------------------------------------------------------- features for the networks
-def _fit(y: np.ndarray, sr: int, seconds: float | None) -> np.ndarray:
-    if seconds is None:
-        return y
-    from .audio import fix_length
-
-    return fix_length(y, sr, seconds=seconds)
-
-
-def logmel_features(
-    y: np.ndarray,
-    sr: int,
-    *,
-    seconds: float | None = None,
-    n_fft: int = 2048,
-    hop_length: int = 512,
-    n_mels: int = 128,
-    fmin: float = 0.0,
-    fmax: float | None = None,
-    top_db: float | None = 80.0,
-    dtype: str = "float16",
-) -> np.ndarray:
-    """Log-mel spectrogram in dB of one clip (:func:`mgc_helpers.features.log_mel`), stored compactly.
-
-    Used from notebook 03 on as the ``"logmel"`` kind of :func:`track_features`.
-    The same numbers as ``features.log_mel(y, sr=sr, ...)`` (and librosa), computed a
-    little faster for datasets: the mel filter bank is built once per process, the
-    power spectrum skips the square root of ``abs`` and everything stays in float32
-    (:func:`mgc_helpers.fourier.stft` on frames in rows with ``scipy.fft``).
-    float16 keeps about 0.03 dB of precision for values of tens of dB and halves the
-    memory (GTZAN's 1000 clips x 128 bands x 1293 frames: 330 MB).
-
-    Parameters
-    ----------
-    y, sr
-        Mono signal and its sample rate.
-    seconds : float or None, keyword-only
-        Pad / trim the clip to this length first (seed 001: 29.12 s).
-    n_fft, hop_length, n_mels, fmin, fmax, top_db : keyword-only
-        As :func:`mgc_helpers.features.log_mel`.
-    dtype : str, keyword-only
-        Storage type (``"float16"`` or ``"float32"``).
-
-    Returns
-    -------
-    numpy.ndarray, shape (n_mels, n_frames)
-    """
-    from .fourier import power_to_db, stft
-
-    D = stft(np.asarray(_fit(y, sr, seconds), dtype=np.float32), n_fft=n_fft, hop_length=hop_length)
-    power = np.square(D.real) + np.square(D.imag)  # |D|**2 without the square root
-    M = np.matmul(_filterbank(sr, n_fft, n_mels, fmin, fmax), power)
-    return power_to_db(M, ref=1.0, amin=1e-10, top_db=top_db).astype(dtype)
-
-
-@functools.lru_cache(maxsize=8)
-def _filterbank(sr: int, n_fft: int, n_mels: int, fmin: float, fmax: float | None) -> np.ndarray:
-    """:func:`mgc_helpers.features.mel_filterbank`, computed once per worker process."""
-    from .features import mel_filterbank
-
-    fb = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
-    fb.setflags(write=False)
-    return fb
-
-
-def mfcc_features(
-    y: np.ndarray,
-    sr: int,
-    *,
-    seconds: float | None = None,
-    n_mfcc: int = 20,
-    n_fft: int = 2048,
-    hop_length: int = 512,
-    n_mels: int = 128,
-    dtype: str = "float32",
-) -> np.ndarray:
-    """MFCCs of one clip (:func:`mgc_helpers.features.mfcc`).
-
-    Used from notebook 03 on as the ``"mfcc"`` kind of :func:`track_features`
-    (float32 by default: coefficient 0 reaches hundreds, where float16 is coarse).
-
-    Returns
-    -------
-    numpy.ndarray, shape (n_mfcc, n_frames)
-    """
-    from .features import mfcc
-
-    M = mfcc(_fit(y, sr, seconds), sr=sr, n_mfcc=n_mfcc, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
-    return M.astype(dtype)
-
-
-def summary_vector(y: np.ndarray, sr: int, *, seconds: float | None = None) -> np.ndarray:
-    """The 57 summary features of one clip as a float64 vector (order of ``SUMMARY_FEATURE_NAMES``).
-
-    Used from notebook 03 on as the ``"summary"`` kind of :func:`track_features`.
-    """
-    from .features import SUMMARY_FEATURE_NAMES, summary_features
-
-    values = summary_features(_fit(y, sr, seconds), sr)
-    return np.array([values[k] for k in SUMMARY_FEATURE_NAMES], dtype=np.float64)
-
-
-#: Named feature kinds of :func:`track_features`.
-FEATURE_KINDS: dict[str, Callable[..., Any]] = {
-    "logmel": logmel_features,
-    "mfcc": mfcc_features,
-    "summary": summary_vector,
-}
-
-
 @dataclass
 class TrackFeatures:
     """Features of the usable tracks of a tracks table, and what failed.
@@ -459,7 +345,7 @@ def track_features(
     tracks : pandas.DataFrame
         Needs a ``path`` column.
     kind : {"logmel", "mfcc", "summary"} or callable, keyword-only
-        A named kind (:data:`FEATURE_KINDS`) or any module-level ``func(y, sr, **params)``.
+        A named kind (:data:`mgc_helpers.features.FEATURE_KINDS`) or any module-level ``func(y, sr, **params)``.
     sr : int or None, keyword-only
         Sample rate the audio is loaded at.
     n_jobs : int, keyword-only
@@ -475,6 +361,8 @@ def track_features(
     TrackFeatures
         Failed files are left out with a warning and listed in ``failures``.
     """
+    from .features import FEATURE_KINDS
+
     if isinstance(kind, str) and kind not in FEATURE_KINDS:
         raise ValueError(f"kind must be one of {sorted(FEATURE_KINDS)} or a function, got {kind!r}")
     func = FEATURE_KINDS[kind] if isinstance(kind, str) else kind

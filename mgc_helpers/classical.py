@@ -46,14 +46,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "META_COLUMNS",
-    "FEATURE_KINDS",
+    "TABLE_KINDS",
     "FAST_SUMMARY_NAMES",
     "FRAME_ROWS",
     "MODEL_NAMES",
     "PARAM_GRIDS",
     "frame_descriptors",
     "stats_from_frames",
-    "segment_starts",
     "segment_summaries",
     "feature_table",
     "feature_columns",
@@ -80,8 +79,9 @@ __all__ = [
 
 #: The label columns in front of every feature table.
 META_COLUMNS: tuple[str, ...] = ("track_id", "segment", "start_s", "genre", "artist", "split")
-#: Feature kinds of :func:`feature_table`.
-FEATURE_KINDS: tuple[str, ...] = ("summary_fast", "summary", "mfcc", "logmel")
+#: Table kinds of :func:`feature_table` (not to be confused with the per-clip arrays of
+#: :data:`mgc_helpers.features.FEATURE_KINDS` that some of them are computed from).
+TABLE_KINDS: tuple[str, ...] = ("summary_fast", "summary", "mfcc", "logmel")
 #: Hop (samples) of every frame-wise feature here (librosa's default).
 HOP_LENGTH = 512
 
@@ -187,52 +187,6 @@ def stats_from_frames(
     return np.asarray(out, dtype=np.float64)
 
 
-def segment_starts(
-    n_frames: int,
-    *,
-    length: int,
-    hop: int | None = None,
-    n_random: int | None = None,
-    seed: int = 0,
-    salt: int = 0,
-) -> np.ndarray:
-    """Start frames of the segments of a clip: consecutive (seed 003) or random (seed 004).
-
-    Taught in notebook 03.
-
-    Parameters
-    ----------
-    n_frames : int
-        Frames in the clip.
-    length : int, keyword-only
-        Frames per segment.
-    hop : int, optional, keyword-only
-        Frames between consecutive starts (default ``length``: no overlap). A last,
-        incomplete segment is dropped.
-    n_random : int, optional, keyword-only
-        Instead: this many random starts (seed 004 used four 2 s clips per track);
-        segments may overlap.
-    seed, salt : int, keyword-only
-        Random seed, and a per-track value mixed into it (e.g. a hash of the track id).
-
-    Returns
-    -------
-    numpy.ndarray of int
-        Empty if the clip is shorter than one segment.
-    """
-    if length < 1:
-        raise ValueError(f"length must be >= 1 frame, got {length}")
-    if n_frames < length:
-        return np.zeros(0, dtype=int)
-    if n_random is not None:
-        rng = np.random.default_rng([int(seed), int(salt) & 0xFFFFFFFF])
-        return np.sort(rng.integers(0, n_frames - length + 1, size=int(n_random)))
-    step = length if hop is None else int(hop)
-    if step < 1:
-        raise ValueError(f"hop must be >= 1 frame, got {hop}")
-    return np.arange(0, n_frames - length + 1, step)
-
-
 def _salt(track_id: Any) -> int:
     return zlib.crc32(str(track_id).encode())
 
@@ -258,12 +212,13 @@ def segment_summaries(
     numpy.ndarray, shape (n_segments, 58)
         Column 0: start in seconds; then the 57 features in CSV order.
     """
+    from .audio import segment_starts
     from .features import summary_features
 
     hop = None if hop_seconds is None else max(1, int(round(hop_seconds * sr)))
     salt = zlib.crc32(np.asarray(y[:4096], dtype=np.float32).tobytes())
     length = int(round(seconds * sr))
-    starts = segment_starts(len(y), length=length, hop=hop, n_random=n_random, seed=seed, salt=salt)
+    starts = segment_starts(len(y), length=length, hop=hop, pad=False, n_random=n_random, seed=seed, salt=salt)
     names = _summary_names()
     rows = []
     for s in starts:
@@ -282,13 +237,17 @@ def _frame_spans(
     n_frames: int, *, seconds: float | None, hop_seconds: float | None, n_random: int | None,
     seed: int, track_id: Any, sr: int,
 ) -> list[tuple[int, int | None]]:
+    """Frame spans of a clip's segments: the course's rule with ``pad=False`` (whole segments only, a clip
+    shorter than one segment has no row), random starts salted with the track id."""
     if seconds is None:
         return [(0, None)]
+    from .audio import segment_starts
     from .features import seconds_to_frames
 
     length = seconds_to_frames(seconds, sr=sr, hop_length=HOP_LENGTH)
     hop = None if hop_seconds is None else seconds_to_frames(hop_seconds, sr=sr, hop_length=HOP_LENGTH)
-    starts = segment_starts(n_frames, length=length, hop=hop, n_random=n_random, seed=seed, salt=_salt(track_id))
+    starts = segment_starts(n_frames, length=length, hop=hop, pad=False, n_random=n_random, seed=seed,
+                            salt=_salt(track_id))
     return [(int(s), int(s) + length) for s in starts]
 
 
@@ -356,8 +315,8 @@ def feature_table(
     """
     from . import cache, features
 
-    if kind not in FEATURE_KINDS:
-        raise ValueError(f"kind must be one of {FEATURE_KINDS}, got {kind!r}")
+    if kind not in TABLE_KINDS:
+        raise ValueError(f"kind must be one of {TABLE_KINDS}, got {kind!r}")
     if n_random is not None and seconds is None:
         raise ValueError("n_random needs seconds (the length of the random segments)")
     opts = dict(n_jobs=n_jobs, progress=progress)

@@ -107,17 +107,23 @@ def test_stats_of_a_span_and_an_empty_span():
         classical.stats_from_frames(F, SR, start=500, stop=600)
 
 
-def test_segment_starts_consecutive_hop_random_and_short():
-    np.testing.assert_array_equal(classical.segment_starts(517, length=129), [0, 129, 258, 387])
-    np.testing.assert_array_equal(classical.segment_starts(10, length=4, hop=2), [0, 2, 4, 6])
-    r1 = classical.segment_starts(517, length=86, n_random=4, seed=0, salt=7)
-    assert len(r1) == 4 and r1.min() >= 0 and r1.max() <= 517 - 86 and np.all(np.diff(r1) >= 0)
-    np.testing.assert_array_equal(r1, classical.segment_starts(517, length=86, n_random=4, seed=0, salt=7))
-    assert not np.array_equal(r1, classical.segment_starts(517, length=86, n_random=4, seed=0, salt=8))
-    assert classical.segment_starts(50, length=129).size == 0
-    for bad in ({"length": 0}, {"length": 4, "hop": 0}):
-        with pytest.raises(ValueError):
-            classical.segment_starts(10, **bad)
+def test_segment_spans_keep_seed_003_and_004_starts():
+    """The table segments come from audio.segment_starts with the semantics notebook 03's numbers were made with."""
+    import zlib
+
+    spans = classical._frame_spans(517, seconds=3.0, hop_seconds=None, n_random=None, seed=0, track_id="t", sr=SR)
+    assert spans == [(0, 129), (129, 258), (258, 387), (387, 516)]          # whole 3-s segments only
+    hop = classical._frame_spans(517, seconds=3.0, hop_seconds=1.5, n_random=None, seed=0, track_id="t", sr=SR)
+    assert [a for a, _ in hop] == list(range(0, 517 - 129 + 1, 65))          # 1.5 s = 65 frames
+    rnd = classical._frame_spans(517, seconds=2.0, hop_seconds=None, n_random=4, seed=3, track_id="blues.00042", sr=SR)
+    rng = np.random.default_rng([3, zlib.crc32(b"blues.00042")])        # seed 004: four random 2-s clips per track
+    assert [a for a, _ in rnd] == np.sort(rng.integers(0, 517 - 86 + 1, size=4)).tolist()
+    assert all(b - a == 86 for a, b in rnd)
+    assert rnd != classical._frame_spans(517, seconds=2.0, hop_seconds=None, n_random=4, seed=3,
+                                         track_id="blues.00043", sr=SR)
+    assert classical._frame_spans(50, seconds=3.0, hop_seconds=None, n_random=None, seed=0, track_id="t", sr=SR) == []
+    assert classical._frame_spans(50, seconds=3.0, hop_seconds=None, n_random=4, seed=0, track_id="t", sr=SR) == []
+    assert not hasattr(classical, "segment_starts") and classical.TABLE_KINDS[0] == "summary_fast"
 
 
 # --------------------------------------------------------------------------- feature tables

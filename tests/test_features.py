@@ -435,3 +435,27 @@ def test_no_warnings_for_the_defaults(music):
         warnings.simplefilter("error")
         F.mfcc(music, sr=SR)
         F.mel_filterbank(sr=SR, n_fft=2048)
+
+
+# ---------------------------------------------------------------------------
+# Per-clip features for the networks (the named kinds of cache.track_features)
+# ---------------------------------------------------------------------------
+def test_seconds_to_frames():
+    assert F.seconds_to_frames(3.0) == 129 and F.seconds_to_frames(3.0, hop_length=1024) == 65
+    assert F.seconds_to_frames(1.0, sr=16000, hop_length=160) == 100
+
+
+def test_feature_kinds_are_the_log_mel_mfcc_and_summary_of_this_module():
+    import librosa
+
+    assert F.FEATURE_KINDS == {"logmel": F.logmel_features, "mfcc": F.mfcc_features, "summary": F.summary_vector}
+    y = (np.random.default_rng(4).standard_normal(SR) * 0.1).astype(np.float32)
+    L = F.logmel_features(y, SR, n_mels=64, dtype="float32")
+    np.testing.assert_allclose(L, F.log_mel(y, sr=SR, n_mels=64), atol=2e-3)
+    assert F.logmel_features(y, SR, n_mels=64).dtype == np.float16
+    assert F.logmel_features(y, SR, seconds=2.0).shape == (128, 1 + 2 * SR // 512)     # padded to 2 s
+    M = F.mfcc_features(y, SR, n_mfcc=13)
+    np.testing.assert_allclose(M, librosa.feature.mfcc(y=y, sr=SR, n_mfcc=13), rtol=1e-4, atol=2e-2)
+    v = F.summary_vector(y, SR)
+    assert v.shape == (57,) and v.dtype == np.float64
+    assert v[F.SUMMARY_FEATURE_NAMES.index("tempo")] == pytest.approx(F.summary_features(y, SR)["tempo"])
