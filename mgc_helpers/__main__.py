@@ -16,24 +16,124 @@ The data root is ``$MGC_DATA_DIR`` (default: the repository's ``data/``), the ca
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+
+class CommandError(Exception):
+    """Bad input to a command: :func:`main` prints ``error: <message>`` and exits with status 2."""
 
 
 def _folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
-def cmd_toy(args: argparse.Namespace) -> int:
-    from . import config, toy
+# --------------------------------------------------------------------------- argument types
+def _number(kind: type, text: str) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+    if kind is float and not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
 
-    root = Path(args.root) if args.root else config.toy_root()
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    value = _number(int, text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (1 or more), got {text}")
+    return int(value)
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    value = _number(float, text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return float(value)
+
+
+def n_jobs(text: str) -> int:
+    """argparse type: a number of worker processes, >= 1, or -1 for one per CPU core."""
+    value = _number(int, text)
+    if value < 1 and value != -1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more worker processes (or -1: one per CPU core), got {text}")
+    return int(value)
+
+
+# --------------------------------------------------------------------------- checks done before any work
+def _data_root() -> Path:
+    from . import config
+
+    return config.data_root()
+
+
+def _cache_root() -> Path:
+    """The cache root, created and checked writable; :class:`CommandError` when it cannot be used."""
+    import os
+    import tempfile
+
+    from . import config
+
+    where = os.environ.get("MGC_CACHE_DIR") or "the default cache folder"
+    try:
+        root = config.cache_root()
+        with tempfile.NamedTemporaryFile(dir=root, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise CommandError(
+            f"cannot write to the cache folder {where} ({exc.strerror or exc}): "
+            "set MGC_CACHE_DIR to a writable folder"
+        ) from None
+    return root
+
+
+def _check_out(out: str | None) -> Path | None:
+    """``--out``: its folder must exist and be writable before hours of features are computed."""
+    if out is None:
+        return None
+    import os
+
+    path = Path(out).expanduser()
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")  # what numpy.savez writes
+    if path.is_dir():
+        raise CommandError(f"--out {out} is a folder: give a file name such as {path / 'features.npz'}")
+    parent = path.parent
+    if not parent.is_dir():
+        raise CommandError(f"--out {out}: the folder {parent} does not exist (create it first)")
+    if not os.access(parent, os.W_OK):
+        raise CommandError(f"--out {out}: the folder {parent} is not writable")
+    return path
+
+
+def cmd_toy(args: argparse.Namespace) -> int:
+    """``python -m mgc_helpers toy``: generate the toy dataset when missing (or always with ``--force``)."""
+    from . import toy
+
+    opts = {"seed": args.seed, "n_jobs": args.n_jobs, "n_artists": args.n_artists,
+            "tracks_per_artist": args.tracks_per_artist, "duration": args.duration}
+    if args.genres:
+        genres = tuple(g.strip() for g in args.genres.split(",") if g.strip())
+        unknown = sorted(set(genres) - set(toy.GENRES))
+        if unknown:
+            raise CommandError(f"unknown toy genre(s) {unknown}: choose among {', '.join(toy.GENRES)}")
+        opts["genres"] = genres
+    root = Path(args.root).expanduser().resolve() if args.root else _data_root() / "toy"
+    meta = root / "metadata.csv"
     t0 = time.perf_counter()
-    if args.force and (root / "metadata.csv").exists():
-        (root / "metadata.csv").unlink()
-    tracks = toy.ensure_toy_dataset(root)
-    print(f"toy dataset: {len(tracks)} tracks in {root} ({time.perf_counter() - t0:.1f} s)")
+    if args.force:
+        meta.unlink(missing_ok=True)
+    before = meta.stat().st_mtime_ns if meta.is_file() else None
+    tracks = toy.ensure_toy_dataset(root, **opts)
+    reused = before is not None and meta.is_file() and meta.stat().st_mtime_ns == before
+    print(f"toy dataset {'found' if reused else 'generated'}: {len(tracks)} tracks, {tracks['genre'].nunique()} genres, "
+          f"{_folder_size(root) / 1e6:.1f} MB in {root} ({time.perf_counter() - t0:.1f} s)")
     return 0
 
 
@@ -57,11 +157,10 @@ def cmd_warm(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from . import __version__, config
-    from .datasets import DOWNLOADABLE, is_downloaded
+    from . import __version__
+    from .datasets import DOWNLOADABLE, is_downloaded, leftovers
 
-    cache = config.cache_root()
-    data = config.data_root()
+    data = _data_root()
     print(f"mgc_helpers {__version__}")
     print(f"data root  : {data}  (set MGC_DATA_DIR to move it)")
     for child in sorted(data.glob("*")):
@@ -70,10 +169,14 @@ def cmd_info(args: argparse.Namespace) -> int:
     status = ", ".join(f"{name} {'yes' if is_downloaded(name, root=data) else 'no'}" for name in DOWNLOADABLE)
     print(f"datasets   : {status}")
     print("  get one with: python -m mgc_helpers download gtzan|fma_small|fma_medium")
-    leftovers = [p for p in data.glob(".*") if ".partial-" in p.name or ".old-" in p.name]
-    leftovers += [p for p in data.glob("downloads/.*.part")]
-    for p in leftovers:
-        print(f"  leftover of an interrupted download (safe to delete): {p}")
+    for p in leftovers(data):
+        print(f"  leftover of an interrupted download ({_folder_size(p) / 1e6:.1f} MB; the next download "
+              f"cleans it, or delete it): {p}")
+    try:
+        cache = _cache_root()
+    except CommandError as exc:
+        print(f"cache root : not usable: {exc}")
+        return 0
     print(f"cache root : {cache}  (set MGC_CACHE_DIR to move it)")
     for child in sorted(cache.glob("*")):
         if child.is_dir():
@@ -90,9 +193,8 @@ def cmd_download(args: argparse.Namespace) -> int:
     if args.mirror:
         key = {"gtzan": "gtzan_audio"}.get(args.name, args.name)
         if key not in table:
-            print(f"error: --mirror is for one archive (gtzan, fma_metadata, fma_small, fma_medium), not {args.name}",
-                  file=sys.stderr)
-            return 2
+            raise CommandError(f"--mirror is for one archive (gtzan, fma_metadata, fma_small, fma_medium), "
+                               f"not {args.name}")
         table = remotes.with_mirrors(table, key, *args.mirror)
     try:
         folder = download(args.name, root=args.root, remotes=table, force=args.force,
@@ -100,20 +202,37 @@ def cmd_download(args: argparse.Namespace) -> int:
     except (DownloadError, ExtractError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the data root cannot be created or written
+        raise CommandError(f"cannot write the dataset: {exc}") from None
     print(f"{args.name}: ready in {folder}")
     return 0
+
+
+def _load_tracks(args: argparse.Namespace) -> "Any":
+    """The tracks table for ``features``; a bad name, a missing dataset or an empty folder is a :class:`CommandError`."""
+    from .datasets import load_tracks
+
+    try:
+        return load_tracks(args.dataset, root=args.root, genres=args.genres)
+    except (ValueError, TypeError, FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+        message = str(exc)
+        if isinstance(exc, TypeError) and "genres=" in message:
+            message = f"--genres is for FMA and toy datasets, not for {args.dataset!r}: {message}"
+        raise CommandError(message) from None
 
 
 def cmd_features(args: argparse.Namespace) -> int:
     import warnings
 
     from . import cache
-    from .datasets import load_tracks, report
+    from .datasets import report
 
+    out = _check_out(args.out)
+    cache_root = _cache_root()
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the report below lists every skipped file
-        tracks = load_tracks(args.dataset, root=args.root, genres=args.genres)
+        tracks = _load_tracks(args)
     params: dict = {}
     if args.kind in ("logmel", "mfcc"):
         params.update(n_mels=args.n_mels, hop_length=args.hop_length, n_fft=args.n_fft)
@@ -123,24 +242,42 @@ def cmd_features(args: argparse.Namespace) -> int:
         params["seconds"] = args.seconds
     if args.split != "all":
         tracks = tracks[tracks["split"] == args.split].reset_index(drop=True)
+        if tracks.empty:
+            raise CommandError(f"{args.dataset}: the {args.split} split holds no tracks")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         feats = cache.track_features(tracks, kind=args.kind, n_jobs=args.n_jobs, progress=not args.quiet, **params)
     print(f"{args.dataset}: {len(feats)} of {len(tracks)} tracks -> {args.kind} {params} "
-          f"in {time.perf_counter() - t0:.1f} s (cached in {cache.memory().location})")
+          f"in {time.perf_counter() - t0:.1f} s (cached in {cache_root})")
     problems = report(tracks)
     for path, status, reason in problems.itertuples(index=False):
         print(f"  {status}: {path}: {reason}")
     for path, reason in feats.failures.items():
         print(f"  failed: {path}: {reason}")
-    if args.out:
-        import numpy as np
-
-        X = feats.stack()
-        labels = {c: np.asarray(feats.tracks[c].astype(str), dtype=str) for c in ("track_id", "genre", "split")}
-        np.savez(args.out, X=X, **labels)
-        print(f"  saved {X.shape} {X.dtype} to {args.out}")
+    if len(feats) == 0:
+        print(f"error: no features were computed: all {len(tracks)} tracks failed (see above)", file=sys.stderr)
+        return 1
+    if out is not None:
+        _save_npz(out, feats)
     return 0
+
+
+def _save_npz(out: Path, feats: "Any") -> None:
+    """Write the stacked features and labels atomically (per-process temporary file, then ``os.replace``)."""
+    import os
+
+    import numpy as np
+
+    X = feats.stack()
+    labels = {c: np.asarray(feats.tracks[c].astype(str), dtype=str) for c in ("track_id", "genre", "split")}
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(f, X=X, **labels)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(f"  saved {X.shape} {X.dtype} to {out}")
 
 
 def cmd_badges(args: argparse.Namespace) -> int:
@@ -181,12 +318,23 @@ def cmd_student(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m mgc_helpers`` (numbers are checked here, before any work)."""
+    from .toy import DEFAULT_OPTIONS
+
     parser = argparse.ArgumentParser(prog="python -m mgc_helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_toy = sub.add_parser("toy", help="generate the toy dataset if missing")
-    p_toy.add_argument("--root", help="folder (default: <data root>/toy)")
+    p_toy.add_argument("--root", help="dataset folder (default: <data root>/toy)")
     p_toy.add_argument("--force", action="store_true", help="regenerate even if present")
+    p_toy.add_argument("--seed", type=int, default=DEFAULT_OPTIONS["seed"], help="dataset seed (default 0)")
+    p_toy.add_argument("--n-jobs", type=n_jobs, default=DEFAULT_OPTIONS["n_jobs"], help="worker processes (default 2)")
+    p_toy.add_argument("--genres", help="comma-separated genres (default: all ten)")
+    p_toy.add_argument("--n-artists", type=positive_int, default=DEFAULT_OPTIONS["n_artists"],
+                       help="artists per genre")
+    p_toy.add_argument("--tracks-per-artist", type=positive_int, default=DEFAULT_OPTIONS["tracks_per_artist"])
+    p_toy.add_argument("--duration", type=positive_float, default=DEFAULT_OPTIONS["duration"],
+                       help="seconds per song")
     p_toy.set_defaults(func=cmd_toy)
     sub.add_parser("warm", help="compile librosa's numba cache").set_defaults(func=cmd_warm)
     sub.add_parser("info", help="data and cache locations, sizes, how to clear them").set_defaults(func=cmd_info)
@@ -196,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     p_dl.add_argument("--mirror", action="append", help="extra address of the archive, tried first (repeatable)")
     p_dl.add_argument("--force", action="store_true", help="download and extract again even if present")
     p_dl.add_argument("--keep-archive", action="store_true", help="keep the archive in <root>/downloads")
-    p_dl.add_argument("--retries", type=int, default=2, help="retries per mirror after a dropped connection")
+    p_dl.add_argument("--retries", type=positive_int, default=2,
+                      help="retries per mirror after a dropped connection (1 or more; default 2)")
     p_dl.add_argument("--quiet", action="store_true", help="no progress bar")
     p_dl.set_defaults(func=cmd_download)
     p_ft = sub.add_parser("features", help="extract and cache features of a dataset in parallel")
@@ -205,12 +354,12 @@ def main(argv: list[str] | None = None) -> int:
     p_ft.add_argument("--root", help="data root (default: $MGC_DATA_DIR or the repository's data/)")
     p_ft.add_argument("--genres", help="FMA genre set: four or eight")
     p_ft.add_argument("--split", choices=["all", "train", "valid", "test"], default="all")
-    p_ft.add_argument("--n-mels", type=int, default=128)
-    p_ft.add_argument("--n-mfcc", type=int, default=20)
-    p_ft.add_argument("--n-fft", type=int, default=2048)
-    p_ft.add_argument("--hop-length", type=int, default=512)
-    p_ft.add_argument("--seconds", type=float, help="pad/trim every clip to this length first (e.g. 29.12)")
-    p_ft.add_argument("--n-jobs", type=int, default=2)
+    p_ft.add_argument("--n-mels", type=positive_int, default=128)
+    p_ft.add_argument("--n-mfcc", type=positive_int, default=20)
+    p_ft.add_argument("--n-fft", type=positive_int, default=2048)
+    p_ft.add_argument("--hop-length", type=positive_int, default=512)
+    p_ft.add_argument("--seconds", type=positive_float, help="pad/trim every clip to this length first (e.g. 29.12)")
+    p_ft.add_argument("--n-jobs", type=n_jobs, default=2, help="worker processes (-1: one per CPU core)")
     p_ft.add_argument("--out", help="also save the stacked array, labels and split to this .npz file")
     p_ft.add_argument("--quiet", action="store_true", help="no progress bar")
     p_ft.set_defaults(func=cmd_features)
@@ -224,8 +373,20 @@ def main(argv: list[str] | None = None) -> int:
     p_bd.add_argument("--check", action="store_true", help="change nothing; exit 1 listing stale files")
     p_bd.add_argument("--root", help="repository folder (default: this checkout)")
     p_bd.set_defaults(func=cmd_badges)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; bad input prints ``error: ...`` (no traceback) and returns 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -57,14 +57,11 @@ Determinism
 """
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import math
 import os
 import shutil
-import sys
-import time
 import uuid
 import zlib
 from dataclasses import dataclass, field
@@ -1315,50 +1312,3 @@ def section_boundaries(row: Mapping[str, Any] | str) -> np.ndarray:
     """
     text = row if isinstance(row, str) else row["sections"]
     return np.array([float(x) for x in str(text).split(";")])
-
-
-def _folder_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m mgc_helpers.toy [--root DIR] [--force] [--seed N] [--n-jobs N]``.
-
-    Taught in notebook 01 (the Makefile calls it). Generates the toy dataset when
-    missing (or always with ``--force``) and prints what it did.
-    """
-    parser = argparse.ArgumentParser(prog="python -m mgc_helpers.toy", description="Generate the toy dataset.")
-    parser.add_argument("--root", help="dataset folder (default: <data root>/toy)")
-    parser.add_argument("--force", action="store_true", help="regenerate even if present")
-    parser.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
-    parser.add_argument("--n-jobs", type=int, default=2, help="worker processes (default 2)")
-    parser.add_argument("--genres", help="comma-separated genres (default: all ten)")
-    parser.add_argument("--n-artists", type=int, default=DEFAULT_OPTIONS["n_artists"], help="artists per genre")
-    parser.add_argument("--tracks-per-artist", type=int, default=DEFAULT_OPTIONS["tracks_per_artist"])
-    parser.add_argument("--duration", type=float, default=DEFAULT_OPTIONS["duration"], help="seconds per song")
-    args = parser.parse_args(argv)
-    opts = {
-        "seed": args.seed, "n_jobs": args.n_jobs, "n_artists": args.n_artists,
-        "tracks_per_artist": args.tracks_per_artist, "duration": args.duration,
-        "genres": tuple(args.genres.split(",")) if args.genres else GENRES,
-    }
-    root = _root(args.root)
-    t0 = time.perf_counter()
-    if args.force:
-        (root / "metadata.csv").unlink(missing_ok=True)
-    existed = (root / "metadata.csv").is_file()
-    before = (root / "metadata.csv").stat().st_mtime_ns if existed else None
-    tracks = ensure_toy_dataset(root, **opts)
-    reused = existed and (root / "metadata.csv").stat().st_mtime_ns == before
-    what = "found" if reused else "generated"
-    print(f"toy dataset {what}: {len(tracks)} tracks, {tracks.genre.nunique()} genres, "
-          f"{_folder_mb(root):.1f} MB in {root} ({time.perf_counter() - t0:.1f} s)")
-    return 0
-
-
-if __name__ == "__main__":
-    # Run main() of the importable module, not of __main__, so that joblib's worker
-    # processes can unpickle the functions they are sent.
-    from mgc_helpers.toy import main as _main
-
-    sys.exit(_main())

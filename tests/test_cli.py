@@ -23,9 +23,9 @@ def test_toy_command_generates_the_dataset(tmp_path, monkeypatch, capsys):
 
     calls = []
 
-    def fake_ensure(root):
+    def fake_ensure(root, **options):
         calls.append(root)
-        return pd.DataFrame({"track_id": ["a", "b"]})
+        return pd.DataFrame({"track_id": ["a", "b"], "genre": ["rock", "rock"]})
 
     monkeypatch.setattr(toy, "ensure_toy_dataset", fake_ensure)
     (tmp_path / "toy").mkdir()
@@ -57,7 +57,7 @@ def test_download_command_uses_the_table_and_reports_failures(tmp_path, monkeypa
         assert server.requests["/elsewhere/genres.tar.gz"] == 1 and server.requests["/gtzan/genres.tar.gz"] == 1
         assert (tmp_path / "gtzan" / "genres" / "blues" / "blues.00000.au").is_file()
         routes["/gtzan/genres.tar.gz"] = Route(b"garbage")
-        assert main(["download", "gtzan", "--root", str(tmp_path / "other"), "--quiet", "--retries", "0"]) == 1
+        assert main(["download", "gtzan", "--root", str(tmp_path / "other"), "--quiet", "--retries", "1"]) == 1
     err = capsys.readouterr().err
     assert "genres.tar.gz" in err and "expected" in err
     assert main(["download", "gtzan_splits", "--mirror", "http://x/y"]) == 2

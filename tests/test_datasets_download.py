@@ -227,10 +227,11 @@ def test_importing_and_naming_datasets_downloads_nothing(monkeypatch):
     import importlib
 
     importlib.reload(datasets)
-    assert datasets.DOWNLOADABLE and remotes.REMOTES["gtzan_audio"].mirrors[0].url.startswith("https://huggingface.co")
+    assert datasets.DOWNLOADABLE and all(m.url.startswith("https://") for m in remotes.REMOTES["gtzan_audio"].mirrors)
     with pytest.raises(ValueError, match="unknown download"):
         datasets.download("mnist")
     assert remotes.human_size(1_225_000_000) == "1.2 GB" and remotes.human_size(10) == "10 B"
     table = remotes.with_mirrors(remotes.REMOTES, "gtzan_audio", "http://mirror.example/genres.tar.gz")
     assert table["gtzan_audio"].mirrors[0].url == "http://mirror.example/genres.tar.gz"
-    assert len(table["gtzan_audio"].mirrors) == 3 and len(remotes.REMOTES["gtzan_audio"].mirrors) == 2
+    n = len(remotes.REMOTES["gtzan_audio"].mirrors)
+    assert n >= 1 and len(table["gtzan_audio"].mirrors) == n + 1

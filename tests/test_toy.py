@@ -249,20 +249,23 @@ def test_cli_generates_then_reuses(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(toy, "make_toy_dataset", small)
     monkeypatch.setattr(toy, "_is_complete", lambda root, params: (root / "metadata.csv").is_file())
-    assert toy.main(["--root", str(tmp_path), "--seed", "4"]) == 0
+    from mgc_helpers.__main__ import main
+
+    assert main(["toy", "--root", str(tmp_path), "--seed", "4"]) == 0
     assert "generated: 2 tracks" in capsys.readouterr().out and calls == [4]
-    assert toy.main(["--root", str(tmp_path)]) == 0
+    assert main(["toy", "--root", str(tmp_path)]) == 0
     assert "found: 2 tracks" in capsys.readouterr().out and calls == [4]
-    assert toy.main(["--root", str(tmp_path), "--force"]) == 0
+    assert main(["toy", "--root", str(tmp_path), "--force"]) == 0
     assert "generated" in capsys.readouterr().out and calls == [4, 0]
 
 
 def test_cli_runs_as_module(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    out = subprocess.run([sys.executable, "-m", "mgc_helpers.toy", "--help"], capture_output=True, text=True, env=env)
+    out = subprocess.run([sys.executable, "-m", "mgc_helpers", "toy", "--help"], capture_output=True, text=True, env=env)
     assert out.returncode == 0 and "--force" in out.stdout and "--seed" in out.stdout
+    assert not hasattr(toy, "main")  # one command line: python -m mgc_helpers toy
     # a real run with worker processes (joblib must unpickle the worker under ``python -m``)
-    cmd = [sys.executable, "-m", "mgc_helpers.toy", "--root", str(tmp_path), "--genres", "hiphop,jazz",
+    cmd = [sys.executable, "-m", "mgc_helpers", "toy", "--root", str(tmp_path), "--genres", "hiphop,jazz",
            "--n-artists", "1", "--tracks-per-artist", "1", "--duration", "1", "--n-jobs", "2"]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr

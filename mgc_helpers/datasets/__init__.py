@@ -25,6 +25,7 @@ Environment variables
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -34,12 +35,14 @@ from .. import config
 from . import fetch as _fetch
 from . import remotes as _remotes
 from . import splits
-from .fetch import DownloadError, ExtractError
+from .fetch import DownloadError, ExtractError, leftovers
 from .folder import TRACK_COLUMNS, load_folder
 from .fma import GENRE_SETS, load_fma
 from .gtzan import load_gtzan
 
 __all__ = [
+    "Dataset",
+    "DATASETS",
     "NAMES",
     "DOWNLOADABLE",
     "load_tracks",
@@ -48,12 +51,11 @@ __all__ = [
     "report",
     "DownloadError",
     "ExtractError",
+    "leftovers",
     "GENRE_SETS",
     "splits",
 ]
 
-#: Dataset names :func:`load_tracks` knows (besides folder paths).
-NAMES = ("toy", "gtzan", "fma_small", "fma_medium")
 #: Names :func:`download` knows.
 DOWNLOADABLE = ("toy", "gtzan", "gtzan_splits", "fma_metadata", "fma_small", "fma_medium")
 
@@ -62,10 +64,13 @@ def _root(root: str | os.PathLike | None) -> Path:
     return Path(root).expanduser() if root is not None else config.data_root()
 
 
-def _load_toy(root: Path, *, split: str, seed: int, fractions: Sequence[float], **toy_options: Any) -> pd.DataFrame:
+def _load_toy(base: Path, *, split: str, genres: Any, seed: int, fractions: Sequence[float],
+              probe: dict, options: dict) -> pd.DataFrame:
     from .. import toy
 
-    meta = toy.ensure_toy_dataset(root / "toy", **toy_options)
+    if genres is not None:
+        options = {**options, "genres": tuple(genres)}
+    meta = toy.ensure_toy_dataset(base / "toy", **options)
     tracks = meta.copy()
     if split in ("default", "artist"):
         tracks["split"] = splits.toy_artist_split(tracks["genre"], tracks["artist"])
@@ -76,6 +81,66 @@ def _load_toy(root: Path, *, split: str, seed: int, fractions: Sequence[float], 
     extra = [c for c in tracks.columns if c not in TRACK_COLUMNS]
     tracks.attrs.update({"skipped": {}, "converted": {}})
     return tracks[[*TRACK_COLUMNS, *extra]]
+
+
+def _load_gtzan(base: Path, *, split: str, genres: Any, seed: int, fractions: Sequence[float],
+                probe: dict, options: dict) -> pd.DataFrame:
+    if genres is not None:
+        raise TypeError("genres= is for FMA and toy; select GTZAN genres from the table")
+    return load_gtzan(base / "gtzan", split=split, seed=seed, fractions=fractions, **probe)
+
+
+def _fma_loader(size: str) -> Callable[..., pd.DataFrame]:
+    def load(base: Path, *, split: str, genres: Any, seed: int, fractions: Sequence[float],
+             probe: dict, options: dict) -> pd.DataFrame:
+        return load_fma(base, size=size, genres=genres, split=split, **probe)
+
+    return load
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One entry of :data:`DATASETS`: how :func:`load_tracks` loads a named dataset.
+
+    Used from notebook 03 on. A new dataset is one more entry.
+
+    Attributes
+    ----------
+    name : str
+        What :func:`load_tracks` is called with.
+    loader : callable
+        ``loader(base, *, split, genres, seed, fractions, probe, options) -> tracks``:
+        ``base`` is the data root, ``probe`` the keywords of
+        :func:`~mgc_helpers.datasets.folder.probe_file`, ``options`` the extra keywords
+        of :func:`load_tracks` (only datasets with ``takes_options`` accept any).
+    description : str
+        One line for people.
+    download : str or None
+        The :func:`download` name that fetches it (``None``: nothing to download).
+    takes_options : bool
+        Whether extra keyword options are passed to the loader (the toy generator's).
+    """
+
+    name: str
+    loader: Callable[..., pd.DataFrame]
+    description: str
+    download: str | None = None
+    takes_options: bool = False
+
+
+#: The named datasets :func:`load_tracks` knows (a folder path is the other way in).
+DATASETS: dict[str, Dataset] = {d.name: d for d in (
+    Dataset("toy", _load_toy, "offline synthetic clips, ten GTZAN genres, generated on first use",
+            download=None, takes_options=True),
+    Dataset("gtzan", _load_gtzan, "GTZAN, 1000 clips of 30 s, ten genres, fault-filtered artist split",
+            download="gtzan"),
+    Dataset("fma_small", _fma_loader("small"), "FMA small, 8000 clips of 30 s, eight genres, official split",
+            download="fma_small"),
+    Dataset("fma_medium", _fma_loader("medium"), "FMA medium, 25000 clips of 30 s, sixteen genres, official split",
+            download="fma_medium"),
+)}
+#: Dataset names :func:`load_tracks` knows (besides folder paths).
+NAMES = tuple(DATASETS)
 
 
 def is_downloaded(name: str, *, root: str | os.PathLike | None = None) -> bool:
@@ -158,29 +223,34 @@ def load_tracks(
     FileNotFoundError
         The dataset is not there (the message says how to download it).
     """
-    key = str(name)
-    if toy_options and key != "toy":
-        raise TypeError(f"unexpected option(s) {sorted(toy_options)} for dataset {key!r}")
-    base = _root(root)
-    if key == "toy":
-        if genres is not None:
-            toy_options["genres"] = tuple(genres)
-        return _load_toy(base, split=split, seed=seed, fractions=fractions, **toy_options)
+    entry = DATASETS.get(name) if isinstance(name, str) else None
+    if toy_options and (entry is None or not entry.takes_options):
+        raise TypeError(f"unexpected option(s) {sorted(toy_options)} for dataset {str(name)!r}")
     probe = dict(sr=sr, min_duration=min_duration, decode=decode)
-    if key in ("gtzan", "fma_small", "fma_medium") and download and not is_downloaded(key, root=base):
-        _download(key, root=base)
-    if key == "gtzan":
-        if genres is not None:
-            raise TypeError("genres= is for FMA; select GTZAN genres from the table")
-        return load_gtzan(base / "gtzan", split=split, seed=seed, fractions=fractions, **probe)
-    if key in ("fma_small", "fma_medium"):
-        return load_fma(base, size=key.split("_")[1], genres=genres, split=split, **probe)
-    path = Path(key).expanduser()
-    if path.is_dir():
-        if genres is not None:
+    if entry is None:
+        if genres is not None and _folder_path(name).is_dir():
             raise TypeError("genres= is for FMA and toy; select a folder's genres from the table")
-        return load_folder(path, split=split, seed=seed, fractions=fractions, **probe)
-    raise ValueError(f"unknown dataset {key!r}: use one of {NAMES} or the path of a folder with one sub-folder per genre")
+        return load_folder(_folder_path(name), split=split, seed=seed, fractions=fractions, **probe)
+    base = _root(root)
+    if download and entry.download is not None and not is_downloaded(entry.download, root=base):
+        _download(entry.download, root=base)
+    return entry.loader(base, split=split, genres=genres, seed=seed, fractions=fractions,
+                        probe=probe, options=toy_options)
+
+
+def _folder_path(name: str | os.PathLike) -> Path:
+    """The folder ``name`` stands for; an error that says which of "no such dataset" or "no such folder" it is."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path
+    text = str(name)
+    if path.exists():
+        raise NotADirectoryError(f"'{path}' is a file, not a dataset folder (one sub-folder per genre)")
+    if not isinstance(name, str) or os.sep in text or "/" in text or text.startswith(("~", ".")):
+        raise FileNotFoundError(f"the folder '{path}' does not exist (a folder dataset needs one sub-folder per genre)")
+    raise ValueError(
+        f"unknown dataset {text!r}: use one of {', '.join(NAMES)} or the path of a folder with one sub-folder per genre"
+    )
 
 
 def report(tracks: pd.DataFrame) -> pd.DataFrame:
@@ -253,6 +323,7 @@ def download(
         raise ValueError(f"unknown download {name!r}: choose one of {DOWNLOADABLE}")
     table = dict(_remotes.REMOTES if remotes is None else remotes)
     base.mkdir(parents=True, exist_ok=True)
+    _fetch.clean_leftovers(base, say=say)  # before the free-space check: what they held is free again
     opts = dict(progress=progress, retries=retries, backoff=backoff, timeout=timeout, say=say)
     last = base
     for key in _remotes.DATASET_FILES[name]:
@@ -284,11 +355,15 @@ def _check_room(base: Path, remote: _remotes.Remote) -> None:
 
     free = shutil.disk_usage(base).free
     if 2 * remote.size > free:
+        busy = leftovers(base)
+        held = sum(_fetch._size(p) for p in busy)
+        note = (f"; {len(busy)} unfinished download(s) of another process hold {_remotes.human_size(held)}: "
+                + ", ".join(str(p) for p in busy)) if busy else ""
         raise DownloadError(
             remote.filename,
             [f"not enough disk space in {base}: downloading and extracting needs about "
              f"{_remotes.human_size(2 * remote.size)}, only {_remotes.human_size(free)} is free "
-             "(set MGC_DATA_DIR to a bigger disk)"],
+             f"(set MGC_DATA_DIR to a bigger disk){note}"],
         )
 
 

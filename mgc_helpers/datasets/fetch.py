@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tarfile
 import tempfile
@@ -31,7 +32,8 @@ from urllib.parse import urlparse
 
 from .remotes import Mirror, Remote, human_size
 
-__all__ = ["DownloadError", "ExtractError", "fetch", "extract_archive", "file_hash", "MARKER"]
+__all__ = ["DownloadError", "ExtractError", "fetch", "extract_archive", "file_hash", "leftovers", "clean_leftovers",
+           "MARKER"]
 
 #: File written inside an extracted dataset folder: where it came from, with which hash.
 MARKER = ".mgc_download.json"
@@ -197,6 +199,9 @@ def fetch(
             say(f"  from {host}" + (f" (retry {attempt})" if attempt else "") + (f": {mirror.note}" if mirror.note else ""))
             try:
                 problem = _try_mirror(remote, mirror, part, progress=progress, timeout=timeout)
+            except KeyboardInterrupt:
+                part.unlink(missing_ok=True)  # Ctrl-C: leave no half-downloaded file behind
+                raise
             except Exception as exc:  # requests / OS errors: decide whether to retry
                 part.unlink(missing_ok=True)
                 if _is_transient(exc) and attempt < retries:
@@ -235,11 +240,28 @@ def _unpack(archive: Path, into: Path) -> None:
             with tarfile.open(archive, "r:*") as tf:
                 tf.extractall(into, filter="data")
         else:
-            raise ExtractError(f"Cannot extract '{archive}': it is neither a zip nor a tar archive")
+            raise ExtractError(f"Cannot extract '{archive}': {_not_an_archive(archive)}")
     except ExtractError:
         raise
     except Exception as exc:  # truncated gzip (EOFError), tarfile.ReadError, zlib.error, OSError...
         raise ExtractError(f"Cannot extract '{archive}': {_reason(exc)} (the archive is damaged or incomplete)") from exc
+
+
+#: First bytes of the archive formats the datasets come in.
+_MAGIC = {b"PK\x03\x04": "zip", b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ": "xz"}
+
+
+def _not_an_archive(archive: Path) -> str:
+    """Why an archive is not readable: truncated (it starts like one) or not an archive at all."""
+    with open(archive, "rb") as f:
+        head = f.read(8)
+    kind = next((k for magic, k in _MAGIC.items() if head.startswith(magic)), None)
+    if kind is None and archive.suffix.lower() in (".zip", ".gz", ".tgz", ".bz2", ".xz", ".tar"):
+        kind = archive.suffix.lower().lstrip(".")
+    if kind is None:
+        return "it is neither a zip nor a tar archive"
+    return (f"it is a truncated or corrupt {kind} archive ({human_size(archive.stat().st_size)}; "
+            "its end is missing): the download was probably cut short, download it again")
 
 
 def _content_root(folder: Path) -> Path:
@@ -283,7 +305,7 @@ def extract_archive(
     """
     archive, dest = Path(archive), Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-{os.getpid()}-", dir=dest.parent))
     try:
         _unpack(archive, tmp)
         content = _content_root(tmp)
@@ -299,3 +321,98 @@ def extract_archive(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
+
+
+# --------------------------------------------------------------------------- leftovers of interrupted runs
+#: ``.<file>.<pid>.part`` (a transfer), ``.<dest>.partial-<pid>-xyz`` / ``.<dest>.old-<pid>`` (an extraction).
+_LEFTOVER = re.compile(r"^\.(?:.+\.(?P<part_pid>\d+)\.part|.+\.(?:partial|old)-(?P<dir_pid>\d+)?.*)$")
+
+
+def _owner(path: Path) -> int | None:
+    """Process id written into a leftover's name (``None`` for names of older versions)."""
+    match = _LEFTOVER.match(path.name)
+    pid = match and (match.group("part_pid") or match.group("dir_pid"))
+    return int(pid) if pid else None
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
+
+
+def leftovers(root: str | os.PathLike) -> list[Path]:
+    """Hidden ``.part`` files and half-extracted folders that interrupted downloads left in a data root.
+
+    Used from notebook 03 on, by :func:`mgc_helpers.datasets.download` (which removes
+    them) and ``python -m mgc_helpers info`` (which lists them). A download killed
+    (SIGKILL, a closed laptop) leaves its ``.part`` file or ``.partial-`` folder; one
+    still running in another process is listed too, but never removed.
+
+    Parameters
+    ----------
+    root : path-like
+        The data root; it, its folders and their folders are searched (where
+        downloads and extractions write).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Sorted.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    folders = [root]
+    for child in sorted(root.iterdir()):
+        if child.is_dir() and not child.name.startswith("."):
+            folders.append(child)
+            folders += [g for g in sorted(child.iterdir()) if g.is_dir() and not g.name.startswith(".")]
+    found = []
+    for folder in folders:
+        try:
+            entries = [p for p in folder.iterdir() if p.name.startswith(".") and _LEFTOVER.match(p.name)]
+        except OSError:
+            continue
+        found += entries
+    return sorted(found)
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def clean_leftovers(root: str | os.PathLike, *, say: Callable[[str], None] = print) -> int:
+    """Remove what interrupted downloads left in ``root`` (not what a running download is writing).
+
+    Used from notebook 03 on, by :func:`mgc_helpers.datasets.download` before it checks
+    the free disk space, so that the space they held counts as free.
+
+    Returns
+    -------
+    int
+        Bytes freed.
+    """
+    freed = 0
+    for path in leftovers(root):
+        if _alive(_owner(path)):
+            continue
+        size = _size(path)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        if not path.exists():
+            freed += size
+            say(f"removed {path.name} ({human_size(size)}), left by an interrupted download")
+    return freed

@@ -18,7 +18,6 @@ other sample rates are **converted** when loaded (downmixed, resampled to 22050 
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -240,10 +239,6 @@ def _track_ids(folder: Path, files: list[Path]) -> list[str]:
     if len(set(stems)) == len(stems):
         return stems
     return [f.relative_to(folder).with_suffix("").as_posix() for f in files]
-
-
-def _natural(text: str) -> tuple:
-    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text))
 
 
 def assign_split(
