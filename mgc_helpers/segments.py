@@ -1,4 +1,4 @@
-"""Fixed-length segments of cached features, cut after the split, in memory-mapped files.
+"""Fixed-length segments of cached features, cut after the split: memory-mapped files and network inputs.
 
 Used from notebook 03 on (notebooks 04–08 train on the segments). Features come from
 :func:`mgc_helpers.cache.track_features`; the segment length in frames from
@@ -14,25 +14,53 @@ feature parameters, the segmenting parameters and every track's file identity. B
 files are written to per-process temporary names and moved into place with
 :func:`os.replace`, so a reader never sees half a file; a part whose files cannot be
 read back (truncated, garbage, wrong shape) is rebuilt, with a warning naming the file.
+
+Networks (notebooks 04–08)
+--------------------------
+The same module turns a feature set into a network's inputs, in the order a careful
+practitioner follows: the split comes first (:func:`mgc_helpers.datasets.load_tracks`);
+:class:`Standardizer` learns one mean and standard deviation per band from the
+**training** tracks only (:func:`fit_standardizer`); then the segments are cut, after
+the split: :func:`train_dataset` draws fresh random crops of the training tracks every
+epoch (optionally with :func:`spec_augment`), :func:`eval_segments` cuts every track of
+one split into segments (:class:`SegmentData`), so a test segment never reaches
+training. :class:`Pipeline` holds the settings both share. TensorFlow is imported only
+inside :func:`train_dataset` and :func:`array_dataset` (``import mgc_helpers`` stays light).
 """
 from __future__ import annotations
 
+import math
 import os
 import uuid
 import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
-from . import config
+from . import audio, config
 
 if TYPE_CHECKING:  # pragma: no cover
+    import tensorflow as tf
+
     from .cache import TrackFeatures
 
-__all__ = ["Segments", "segment_arrays"]
+__all__ = [
+    "Segments",
+    "segment_arrays",
+    "Standardizer",
+    "fit_standardizer",
+    "SegmentData",
+    "class_index",
+    "eval_segments",
+    "random_crops",
+    "spec_augment",
+    "train_dataset",
+    "array_dataset",
+    "Pipeline",
+]
 
 #: What reading a damaged part raises (then the part is rebuilt).
 _READ_ERRORS = (zipfile.BadZipFile, ValueError, KeyError, EOFError, OSError)
@@ -214,3 +242,480 @@ def _read_part(x_path: Path, meta_path: Path, *, shape: tuple[int, ...], dtype: 
     if genre.shape != (shape[0],) or track_id.shape != (shape[0],):
         raise _Damaged(meta_path, f"labels of shape {genre.shape} / {track_id.shape}, expected ({shape[0]},)")
     return Segments(X, genre, track_id)
+
+
+# --------------------------------------------------------------------------- normalisation
+def _band_axis(x: np.ndarray) -> int:
+    """Axis of the bands: (..., bands, frames, 1) images or (..., bands, frames) arrays."""
+    return -3 if x.ndim >= 3 and x.shape[-1] == 1 else -2
+
+
+class Standardizer:
+    """Per-band standardisation: subtract the mean and divide by the standard deviation of each band.
+
+    Taught in notebook 04 (and used by 05–08). The statistics are computed from the
+    **training** tracks only (:meth:`fit`); validation and test data are transformed with
+    those same numbers, otherwise information about the test set leaks into training.
+
+    Attributes
+    ----------
+    mean, std : numpy.ndarray, shape (n_bands,)
+    """
+
+    def __init__(self) -> None:
+        self.mean: np.ndarray | None = None
+        self.std: np.ndarray | None = None
+
+    def fit(self, arrays: Sequence[np.ndarray] | np.ndarray, *, eps: float = 1e-6) -> "Standardizer":
+        """Learn one mean and standard deviation per band from training arrays.
+
+        Parameters
+        ----------
+        arrays : sequence of arrays of shape (n_bands, n_frames), or an array (n, n_bands, n_frames[, 1])
+            The training tracks (their lengths may differ).
+        eps : float, keyword-only
+            Floor of the standard deviation (a constant band is left unscaled).
+
+        Returns
+        -------
+        Standardizer
+            ``self``.
+        """
+        if isinstance(arrays, np.ndarray) and arrays.ndim >= 3:
+            arrays = list(arrays[..., 0] if _band_axis(arrays) == -3 else arrays)
+        if len(arrays) == 0:
+            raise ValueError("cannot fit a Standardizer on no arrays")
+        n_bands = np.shape(arrays[0])[0]
+        total = np.zeros(n_bands)
+        total_sq = np.zeros(n_bands)
+        count = 0
+        for a in arrays:
+            a = np.asarray(a, dtype=np.float64)
+            if a.ndim != 2 or a.shape[0] != n_bands:
+                raise ValueError(f"every array must have shape ({n_bands}, n_frames), got {a.shape}")
+            total += a.sum(axis=1)
+            total_sq += np.square(a).sum(axis=1)
+            count += a.shape[1]
+        mean = total / count
+        var = np.maximum(total_sq / count - np.square(mean), 0.0)
+        self.mean = mean.astype(np.float32)
+        self.std = np.maximum(np.sqrt(var), eps).astype(np.float32)
+        return self
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        """Standardise ``x`` of shape (..., n_bands, n_frames) or (..., n_bands, n_frames, 1); float32.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        if self.mean is None or self.std is None:
+            raise RuntimeError("call fit() on the training data first")
+        x = np.asarray(x, dtype=np.float32)
+        axis = _band_axis(x)
+        if x.shape[axis] != len(self.mean):
+            raise ValueError(f"expected {len(self.mean)} bands on axis {axis}, got shape {x.shape}")
+        shape = [1] * x.ndim
+        shape[axis] = len(self.mean)
+        return (x - self.mean.reshape(shape)) / self.std.reshape(shape)
+
+    def to_dict(self) -> dict[str, list[float]]:
+        """The statistics as plain lists (JSON-friendly, to save next to a checkpoint)."""
+        if self.mean is None or self.std is None:
+            raise RuntimeError("call fit() first")
+        return {"mean": self.mean.tolist(), "std": self.std.tolist()}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Sequence[float]]) -> "Standardizer":
+        """Rebuild a fitted Standardizer from :meth:`to_dict`'s output."""
+        out = cls()
+        out.mean = np.asarray(values["mean"], dtype=np.float32)
+        out.std = np.asarray(values["std"], dtype=np.float32)
+        return out
+
+
+def fit_standardizer(feats: Any, *, split: str | Sequence[str] = "train") -> Standardizer:
+    """A :class:`Standardizer` fitted on the tracks of ``split`` (the training split) only.
+
+    Taught in notebook 04.
+
+    Parameters
+    ----------
+    feats : mgc_helpers.cache.TrackFeatures
+        Features with a ``split`` column in ``feats.tracks``.
+    split : str or list of str, keyword-only
+
+    Returns
+    -------
+    Standardizer
+    """
+    rows = _split_rows(feats, split)
+    return Standardizer().fit([np.asarray(feats.arrays[i]) for i in rows])
+
+
+# --------------------------------------------------------------------------- segments for a network
+@dataclass
+class SegmentData:
+    """Fixed-length segments ready for a network.
+
+    Taught in notebook 04; used by 05–08.
+
+    Attributes
+    ----------
+    X : numpy.ndarray, shape (n, n_bands, frames, 1), float32
+    y : numpy.ndarray, shape (n,), int64
+        Class index of each segment (into ``classes``).
+    track_id : numpy.ndarray, shape (n,)
+        Track of each segment (for clip-level voting).
+    classes : list of str
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    track_id: np.ndarray
+    classes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    @property
+    def n_tracks(self) -> int:
+        """Number of distinct tracks."""
+        return len(np.unique(self.track_id))
+
+
+def class_index(labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
+    """Integer class index of each label (``classes.index(label)``), int64.
+
+    Taught in notebook 04. Raises ``ValueError`` for a label that is not a class.
+    """
+    lookup = {c: i for i, c in enumerate(classes)}
+    missing = sorted({str(lab) for lab in labels} - set(lookup))
+    if missing:
+        raise ValueError(f"label(s) {missing} are not in classes {list(classes)}")
+    return np.array([lookup[lab] for lab in labels], dtype=np.int64)
+
+
+def _split_rows(feats: Any, split: str | Sequence[str]) -> np.ndarray:
+    tracks = feats.tracks
+    if "split" not in tracks.columns:
+        raise ValueError("the tracks need a 'split' column: load them with mgc.datasets.load_tracks")
+    parts = [split] if isinstance(split, str) else list(split)
+    rows = np.flatnonzero(tracks["split"].isin(parts).to_numpy())
+    if len(rows) == 0:
+        raise ValueError(f"no track in split {parts}; parts present: {sorted(set(tracks['split']))}")
+    return rows
+
+
+def eval_segments(
+    feats: Any,
+    *,
+    split: str | Sequence[str],
+    frames: int,
+    hop: int | None = None,
+    classes: Sequence[str],
+    standardizer: Standardizer | None,
+) -> SegmentData:
+    """Every consecutive segment of every track of one split, standardised, for evaluation.
+
+    Taught in notebook 04. Segments are cut **after** the split, from the tracks of
+    ``split`` only, by the course's one rule (:func:`mgc_helpers.audio.segment_starts` with
+    ``pad="short"``): whole segments only (an incomplete tail is dropped), and a track shorter
+    than ``frames`` gives one zero-padded segment (:func:`mgc_helpers.audio.cut`).
+
+    Parameters
+    ----------
+    feats : mgc_helpers.cache.TrackFeatures
+        Features of the tracks (``feats.tracks`` has ``split``, ``genre``, ``track_id``).
+    split : str or list of str, keyword-only
+        ``"valid"``, ``"test"`` (or several parts).
+    frames : int, keyword-only
+        Frames per segment (3 s at hop 512 and 22050 Hz: 129).
+    hop : int, optional, keyword-only
+        Frames between segment starts (default ``frames``: no overlap).
+    classes : sequence of str, keyword-only
+        Class order of the network's outputs.
+    standardizer : Standardizer or None, keyword-only
+        Fitted on the training split (None: leave the values as they are).
+
+    Returns
+    -------
+    SegmentData
+    """
+    hop = int(frames if hop is None else hop)
+    if frames < 1 or hop < 1:
+        raise ValueError(f"frames and hop must be >= 1, got {frames}, {hop}")
+    rows = _split_rows(feats, split)
+    genres = feats.tracks["genre"].to_numpy()
+    tids = feats.tracks["track_id"].astype(str).to_numpy()
+    cuts = [(i, int(s)) for i in rows
+            for s in audio.segment_starts(np.shape(feats.arrays[i])[1], length=frames, hop=hop, pad="short")]
+    n_bands = int(np.shape(feats.arrays[rows[0]])[0]) if len(rows) else 0
+    # Written straight into one float32 array, standardised chunk by chunk: the peak memory is
+    # the result itself (GTZAN's 290 test clips in 3-s segments: ~200 MB), not several copies of it.
+    Xa = np.empty((len(cuts), n_bands, frames, 1), dtype=np.float32)
+    for k in range(0, len(cuts), 256):
+        chunk = np.stack([audio.cut(np.asarray(feats.arrays[i]), s, length=frames) for i, s in cuts[k:k + 256]])
+        Xa[k:k + 256, ..., 0] = standardizer.transform(chunk) if standardizer is not None else chunk
+    owner = np.asarray([tids[i] for i, _ in cuts])
+    y = [genres[i] for i, _ in cuts]
+    return SegmentData(Xa, class_index(y, classes), owner, list(classes))
+
+
+def random_crops(
+    arrays: Sequence[np.ndarray], *, frames: int, rng: np.random.Generator
+) -> np.ndarray:
+    """One random window of ``frames`` frames from each array (zero-padded if too short).
+
+    Taught in notebook 05 (random crops: data augmentation for free).
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(arrays), n_bands, frames), float32
+    """
+    out = []
+    for a in arrays:
+        n = np.shape(a)[1]
+        start = int(rng.integers(0, n - frames + 1)) if n > frames else 0
+        out.append(audio.cut(np.asarray(a), start, length=frames))
+    return np.stack(out).astype(np.float32)
+
+
+def spec_augment(
+    X: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    freq_masks: int = 1,
+    time_masks: int = 1,
+    max_freq: int | None = None,
+    max_time: int | None = None,
+    value: float = 0.0,
+) -> np.ndarray:
+    """SpecAugment masking (Park et al., 2019): blank random bands of mel bins and of frames.
+
+    Taught in notebook 05. Each example gets ``freq_masks`` horizontal stripes of up to
+    ``max_freq`` bands (default: an eighth of the bands) and ``time_masks`` vertical stripes of
+    up to ``max_time`` frames (default: an eighth of the frames), set to ``value`` (0 = the
+    mean after standardisation). Time warping, the third part of SpecAugment, is left out.
+
+    Parameters
+    ----------
+    X : numpy.ndarray, shape (n, n_bands, frames) or (n, n_bands, frames, 1)
+    rng : numpy.random.Generator, keyword-only
+
+    Returns
+    -------
+    numpy.ndarray
+        A masked copy, same shape and dtype.
+    """
+    X = np.array(X, copy=True)
+    n_bands, n_frames = X.shape[1], X.shape[2]
+    max_freq = max(1, n_bands // 8) if max_freq is None else int(max_freq)
+    max_time = max(1, n_frames // 8) if max_time is None else int(max_time)
+    for k in range(X.shape[0]):
+        for _ in range(freq_masks):
+            w = int(rng.integers(0, max_freq + 1))
+            f0 = int(rng.integers(0, n_bands - w + 1))
+            X[k, f0:f0 + w] = value
+        for _ in range(time_masks):
+            w = int(rng.integers(0, max_time + 1))
+            t0 = int(rng.integers(0, n_frames - w + 1))
+            X[k, :, t0:t0 + w] = value
+    return X
+
+
+def train_dataset(
+    feats: Any,
+    *,
+    split: str | Sequence[str] = "train",
+    frames: int,
+    classes: Sequence[str],
+    standardizer: Standardizer | None,
+    batch_size: int = 32,
+    crops_per_track: int = 4,
+    spec_augment: bool | dict[str, Any] = False,
+    seed: int = 0,
+) -> "tf.data.Dataset":
+    """A ``tf.data.Dataset`` of random fixed-length crops of the training tracks, new every epoch.
+
+    Taught in notebook 04 (05 adds SpecAugment). Each epoch visits every track of ``split``
+    ``crops_per_track`` times in a fresh random order, each time at a fresh random offset, so
+    the network never sees exactly the same example twice. Only the tracks of ``split`` are
+    read: no segment of another split can enter.
+
+    Parameters
+    ----------
+    feats : mgc_helpers.cache.TrackFeatures
+    split : str or list of str, keyword-only
+        The training part(s).
+    frames : int, keyword-only
+        Crop length in frames.
+    classes : sequence of str, keyword-only
+    standardizer : Standardizer or None, keyword-only
+        Fitted on the training tracks.
+    batch_size : int, keyword-only
+    crops_per_track : int, keyword-only
+        Crops of each track per epoch (the epoch has ``ceil(n_tracks * crops / batch)`` steps).
+    spec_augment : bool or dict, keyword-only
+        Apply :func:`spec_augment` to every crop (a dict passes its options).
+    seed : int, keyword-only
+        Seed of the crop offsets, order and masks (the same seed gives the same epochs).
+
+    Returns
+    -------
+    tf.data.Dataset
+        Yields ``(X, y)`` batches, ``X`` of shape (batch, n_bands, frames, 1) float32, ``y`` int64;
+        its length (``len(ds)``) is the number of steps per epoch.
+    """
+    tf = _tensorflow()
+    rows = _split_rows(feats, split)
+    arrays = [feats.arrays[i] for i in rows]
+    labels = class_index(feats.tracks["genre"].to_numpy()[rows], classes)
+    n_bands = int(np.shape(arrays[0])[0])
+    options = spec_augment if isinstance(spec_augment, dict) else {}
+    rng = np.random.default_rng(seed)  # lives across epochs: every epoch gets new crops
+    steps = math.ceil(len(rows) * crops_per_track / batch_size)
+
+    def batches() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        order = rng.permutation(np.repeat(np.arange(len(rows)), crops_per_track))
+        for b in range(steps):
+            pick = order[b * batch_size:(b + 1) * batch_size]
+            X = random_crops([arrays[i] for i in pick], frames=frames, rng=rng)
+            if standardizer is not None:
+                X = standardizer.transform(X)
+            if spec_augment:
+                X = globals()["spec_augment"](X, rng=rng, **options)
+            yield X[..., None], labels[pick]
+
+    ds = tf.data.Dataset.from_generator(batches, output_signature=(
+        tf.TensorSpec((None, n_bands, frames, 1), tf.float32), tf.TensorSpec((None,), tf.int64)))
+    return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(2)
+
+
+def array_dataset(
+    X: np.ndarray, y: np.ndarray, *, batch_size: int = 32, shuffle: bool = True, seed: int = 0
+) -> "tf.data.Dataset":
+    """A ``tf.data.Dataset`` of ``(X, y)`` batches from arrays (whole clips, feature vectors...).
+
+    Taught in notebook 04 (the feed-forward network on summary features), reshuffled each epoch.
+    """
+    tf = _tensorflow()
+    if not shuffle:  # batches sliced from the arrays as they go: no second copy of a large array in TensorFlow
+        X, y = np.asarray(X), np.asarray(y, dtype=np.int64)
+        spec = tf.TensorSpec((None, *X.shape[1:]), tf.float32)
+
+        def batches() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            for i in range(0, len(X), batch_size):
+                yield np.asarray(X[i:i + batch_size], dtype=np.float32), y[i:i + batch_size]
+
+        steps = math.ceil(len(X) / batch_size)
+        ds = tf.data.Dataset.from_generator(batches, output_signature=(spec, tf.TensorSpec((None,), tf.int64)))
+        return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(2)
+    ds = tf.data.Dataset.from_tensor_slices((np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)))
+    ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size).prefetch(2)
+
+
+def _tensorflow() -> Any:
+    """TensorFlow, imported on first use (quiet start-up messages)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    return tf
+
+
+# --------------------------------------------------------------------------- the pipeline of one feature set
+class Pipeline:
+    """The segments of one feature set for a network: training crops and evaluation segments with one set-up.
+
+    Taught in notebook 05; used by notebooks 06 and 07. The features, the segment length,
+    the class order and the standardiser (fitted on the training split) are given once;
+    :meth:`train_dataset` and :meth:`eval_segments` then take only what changes between
+    calls (the split, the hop, the batches), so the validation, test and training segments
+    of a notebook cannot disagree about them.
+
+    Parameters
+    ----------
+    feats : mgc_helpers.cache.TrackFeatures
+        Features of every track, with ``split``, ``genre`` and ``track_id`` columns.
+    frames : int, keyword-only
+        Frames per segment (:func:`mgc_helpers.features.seconds_to_frames`).
+    classes : sequence of str, keyword-only
+        Class order of the network's outputs.
+    standardizer : Standardizer or None, keyword-only
+        Fitted on the training split (:func:`fit_standardizer`); None leaves the values as they are.
+    hop : int, optional, keyword-only
+        Frames between the starts of evaluation segments (default ``frames``: no overlap);
+        :meth:`eval_segments` can override it for one split.
+
+    Examples
+    --------
+    >>> pipe = Pipeline(feats, frames=65, classes=classes, standardizer=fit_standardizer(feats))  # doctest: +SKIP
+    >>> valid = pipe.eval_segments("valid")  # doctest: +SKIP
+    >>> train_ds = pipe.train_dataset(batch_size=64, seed=0)  # doctest: +SKIP
+    """
+
+    def __init__(self, feats: Any, *, frames: int, classes: Sequence[str], standardizer: Standardizer | None,
+                 hop: int | None = None) -> None:
+        if int(frames) < 1 or (hop is not None and int(hop) < 1):
+            raise ValueError(f"frames and hop must be >= 1, got frames={frames}, hop={hop}")
+        if isinstance(classes, str) or len(classes) == 0:
+            raise ValueError(f"classes must be a non-empty sequence of class names, got {classes!r}")
+        if standardizer is not None and standardizer.mean is None:
+            raise ValueError("the standardizer is not fitted: use fit_standardizer(feats) (training split only)")
+        self.feats = feats
+        self.frames = int(frames)
+        self.classes = list(classes)
+        self.standardizer = standardizer
+        self.hop = None if hop is None else int(hop)
+
+    def __repr__(self) -> str:
+        return (f"Pipeline({len(self.feats.arrays)} tracks, frames={self.frames}, hop={self.hop}, "
+                f"{len(self.classes)} classes, standardised={self.standardizer is not None})")
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        """Shape of one network input, ``(n_bands, frames, 1)``."""
+        return (int(np.shape(self.feats.arrays[0])[0]), self.frames, 1)
+
+    def eval_segments(self, split: str | Sequence[str], *, hop: int | None = None) -> SegmentData:
+        """Every segment of the tracks of ``split`` (:func:`eval_segments`).
+
+        Taught in notebook 05.
+
+        Parameters
+        ----------
+        split : str or list of str
+            ``"valid"``, ``"test"`` (or several parts).
+        hop : int, optional, keyword-only
+            Frames between segment starts for this call (default: the pipeline's ``hop``).
+
+        Returns
+        -------
+        SegmentData
+            ``X`` of shape (n_segments, n_bands, frames, 1).
+        """
+        return eval_segments(self.feats, split=split, frames=self.frames, hop=self.hop if hop is None else hop,
+                             classes=self.classes, standardizer=self.standardizer)
+
+    def train_dataset(
+        self,
+        *,
+        split: str | Sequence[str] = "train",
+        batch_size: int = 32,
+        crops_per_track: int = 4,
+        spec_augment: bool | dict[str, Any] = False,
+        seed: int = 0,
+    ) -> "tf.data.Dataset":
+        """Random crops of the training tracks, new every epoch (:func:`train_dataset`).
+
+        Taught in notebook 05; the options are those of :func:`train_dataset`.
+
+        Returns
+        -------
+        tf.data.Dataset
+            ``(X, y)`` batches, ``X`` of shape (batch, n_bands, frames, 1).
+        """
+        return train_dataset(self.feats, split=split, frames=self.frames, classes=self.classes,
+                             standardizer=self.standardizer, batch_size=batch_size,
+                             crops_per_track=crops_per_track, spec_augment=spec_augment, seed=seed)

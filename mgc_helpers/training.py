@@ -1,24 +1,25 @@
-"""Training the course's networks: data pipelines, a careful ``fit``, clip-level evaluation, the results log.
+"""Training the course's networks: a careful ``fit``, learning-rate schedules, live curves, clip-level evaluation.
 
 Taught in notebook 04 (feed-forward networks) and notebook 05 (CNNs); notebooks 06–08 use it
 unchanged. This module imports TensorFlow/Keras when it is imported (``import mgc_helpers``
-never imports it).
+never imports it). The data pipeline it trains on lives one layer below, in
+:mod:`mgc_helpers.segments`; the results log in :mod:`mgc_helpers.evaluation`.
 
 The pipeline, in the order a careful practitioner follows it
 ------------------------------------------------------------
 1. **Split first** (:func:`mgc_helpers.datasets.load_tracks`: artist-disjoint train/valid/test).
-2. **Normalise with training statistics only** (:class:`Standardizer`: one mean and standard
-   deviation per mel band, computed on the training tracks).
-3. **Cut segments after the split**: :func:`train_dataset` draws fresh random fixed-length
-   crops of the *training* tracks every epoch (a cheap augmentation: the network never sees the
-   same 3 s twice); :func:`eval_segments` cuts every track of *one* split into consecutive
-   segments. A test segment therefore can never reach training (a test checks it).
+2. **Normalise with training statistics only** (:func:`mgc_helpers.segments.fit_standardizer`:
+   one mean and standard deviation per mel band, computed on the training tracks).
+3. **Cut segments after the split** (:class:`mgc_helpers.segments.Pipeline`): random crops of
+   the *training* tracks, new every epoch, and every segment of *one* split for evaluation,
+   so a test segment can never reach training.
 4. **Train** with :func:`fit`: Adam, early stopping that restores the best weights, a
    checkpoint in the cache, optional 1cycle / cyclic learning rate (seed 003), class weights,
    a seeded run, and an optional live loss/accuracy plot (:class:`LivePlot`, seed 000's GUI).
 5. **Evaluate per clip** with :func:`evaluate`: segment predictions are combined per track
    by mean probability and by majority vote (:mod:`mgc_helpers.evaluation`).
-6. **Log** the result (:func:`log`) in the shared results log that notebook 10 reads.
+6. **Record** the result with :func:`mgc_helpers.evaluation.record` (one call: the results log
+   that notebook 10 reads, and the test-clip probabilities of :func:`evaluate` for its ensembles).
 
 Layout: every input is an "image" of shape ``(n_bands, n_frames, 1)`` (mel bands or MFCCs
 by frames), float32 after standardisation; labels are integer class indices
@@ -30,9 +31,9 @@ from __future__ import annotations
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -42,20 +43,12 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from . import config, evaluation  # noqa: E402
+from .segments import SegmentData, array_dataset  # noqa: E402
 
 __all__ = [
     "describe_device",
     "configure_threads",
     "set_seed",
-    "Standardizer",
-    "fit_standardizer",
-    "SegmentData",
-    "class_index",
-    "eval_segments",
-    "random_crops",
-    "spec_augment",
-    "train_dataset",
-    "array_dataset",
     "one_cycle_schedule",
     "OneCycleSchedule",
     "CyclicSchedule",
@@ -65,7 +58,6 @@ __all__ = [
     "balanced_class_weight",
     "predict_proba",
     "evaluate",
-    "log",
     "plot_history",
     "checkpoint_path",
 ]
@@ -148,387 +140,6 @@ def set_seed(seed: int) -> None:
     configure_threads()  # before the first TensorFlow operation (no-op afterwards)
     keras.utils.set_random_seed(int(seed))  # seeds random, numpy and the backend
     np.random.seed(int(seed))
-
-
-# --------------------------------------------------------------------------- normalisation
-def _band_axis(x: np.ndarray) -> int:
-    """Axis of the bands: (..., bands, frames, 1) images or (..., bands, frames) arrays."""
-    return -3 if x.ndim >= 3 and x.shape[-1] == 1 else -2
-
-
-class Standardizer:
-    """Per-band standardisation: subtract the mean and divide by the standard deviation of each band.
-
-    Taught in notebook 04 (and used by 05–08). The statistics are computed from the
-    **training** tracks only (:meth:`fit`); validation and test data are transformed with
-    those same numbers, otherwise information about the test set leaks into training.
-
-    Attributes
-    ----------
-    mean, std : numpy.ndarray, shape (n_bands,)
-    """
-
-    def __init__(self) -> None:
-        self.mean: np.ndarray | None = None
-        self.std: np.ndarray | None = None
-
-    def fit(self, arrays: Sequence[np.ndarray] | np.ndarray, *, eps: float = 1e-6) -> "Standardizer":
-        """Learn one mean and standard deviation per band from training arrays.
-
-        Parameters
-        ----------
-        arrays : sequence of arrays of shape (n_bands, n_frames), or an array (n, n_bands, n_frames[, 1])
-            The training tracks (their lengths may differ).
-        eps : float, keyword-only
-            Floor of the standard deviation (a constant band is left unscaled).
-
-        Returns
-        -------
-        Standardizer
-            ``self``.
-        """
-        if isinstance(arrays, np.ndarray) and arrays.ndim >= 3:
-            arrays = list(arrays[..., 0] if _band_axis(arrays) == -3 else arrays)
-        if len(arrays) == 0:
-            raise ValueError("cannot fit a Standardizer on no arrays")
-        n_bands = np.shape(arrays[0])[0]
-        total = np.zeros(n_bands)
-        total_sq = np.zeros(n_bands)
-        count = 0
-        for a in arrays:
-            a = np.asarray(a, dtype=np.float64)
-            if a.ndim != 2 or a.shape[0] != n_bands:
-                raise ValueError(f"every array must have shape ({n_bands}, n_frames), got {a.shape}")
-            total += a.sum(axis=1)
-            total_sq += np.square(a).sum(axis=1)
-            count += a.shape[1]
-        mean = total / count
-        var = np.maximum(total_sq / count - np.square(mean), 0.0)
-        self.mean = mean.astype(np.float32)
-        self.std = np.maximum(np.sqrt(var), eps).astype(np.float32)
-        return self
-
-    def transform(self, x: np.ndarray) -> np.ndarray:
-        """Standardise ``x`` of shape (..., n_bands, n_frames) or (..., n_bands, n_frames, 1); float32.
-
-        Returns
-        -------
-        numpy.ndarray
-        """
-        if self.mean is None or self.std is None:
-            raise RuntimeError("call fit() on the training data first")
-        x = np.asarray(x, dtype=np.float32)
-        axis = _band_axis(x)
-        if x.shape[axis] != len(self.mean):
-            raise ValueError(f"expected {len(self.mean)} bands on axis {axis}, got shape {x.shape}")
-        shape = [1] * x.ndim
-        shape[axis] = len(self.mean)
-        return (x - self.mean.reshape(shape)) / self.std.reshape(shape)
-
-    def to_dict(self) -> dict[str, list[float]]:
-        """The statistics as plain lists (JSON-friendly, to save next to a checkpoint)."""
-        if self.mean is None or self.std is None:
-            raise RuntimeError("call fit() first")
-        return {"mean": self.mean.tolist(), "std": self.std.tolist()}
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Sequence[float]]) -> "Standardizer":
-        """Rebuild a fitted Standardizer from :meth:`to_dict`'s output."""
-        out = cls()
-        out.mean = np.asarray(values["mean"], dtype=np.float32)
-        out.std = np.asarray(values["std"], dtype=np.float32)
-        return out
-
-
-def fit_standardizer(feats: Any, *, split: str | Sequence[str] = "train") -> Standardizer:
-    """A :class:`Standardizer` fitted on the tracks of ``split`` (the training split) only.
-
-    Taught in notebook 04.
-
-    Parameters
-    ----------
-    feats : mgc_helpers.cache.TrackFeatures
-        Features with a ``split`` column in ``feats.tracks``.
-    split : str or list of str, keyword-only
-
-    Returns
-    -------
-    Standardizer
-    """
-    rows = _split_rows(feats, split)
-    return Standardizer().fit([np.asarray(feats.arrays[i]) for i in rows])
-
-
-# --------------------------------------------------------------------------- segments
-@dataclass
-class SegmentData:
-    """Fixed-length segments ready for a network.
-
-    Taught in notebook 04; used by 05–08.
-
-    Attributes
-    ----------
-    X : numpy.ndarray, shape (n, n_bands, frames, 1), float32
-    y : numpy.ndarray, shape (n,), int64
-        Class index of each segment (into ``classes``).
-    track_id : numpy.ndarray, shape (n,)
-        Track of each segment (for clip-level voting).
-    classes : list of str
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    track_id: np.ndarray
-    classes: list[str] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.y)
-
-    @property
-    def n_tracks(self) -> int:
-        """Number of distinct tracks."""
-        return len(np.unique(self.track_id))
-
-
-def class_index(labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
-    """Integer class index of each label (``classes.index(label)``), int64.
-
-    Taught in notebook 04. Raises ``ValueError`` for a label that is not a class.
-    """
-    lookup = {c: i for i, c in enumerate(classes)}
-    missing = sorted({str(lab) for lab in labels} - set(lookup))
-    if missing:
-        raise ValueError(f"label(s) {missing} are not in classes {list(classes)}")
-    return np.array([lookup[lab] for lab in labels], dtype=np.int64)
-
-
-def _split_rows(feats: Any, split: str | Sequence[str]) -> np.ndarray:
-    tracks = feats.tracks
-    if "split" not in tracks.columns:
-        raise ValueError("the tracks need a 'split' column: load them with mgc.datasets.load_tracks")
-    parts = [split] if isinstance(split, str) else list(split)
-    rows = np.flatnonzero(tracks["split"].isin(parts).to_numpy())
-    if len(rows) == 0:
-        raise ValueError(f"no track in split {parts}; parts present: {sorted(set(tracks['split']))}")
-    return rows
-
-
-def _segment_starts(n_frames: int, frames: int, hop: int) -> list[int]:
-    if n_frames <= frames:
-        return [0]
-    return list(range(0, n_frames - frames + 1, hop))
-
-
-def _window(a: np.ndarray, start: int, frames: int) -> np.ndarray:
-    """``a[:, start:start+frames]``, zero-padded at the end when the track is too short."""
-    out = a[:, start:start + frames]
-    if out.shape[1] < frames:
-        out = np.pad(out, ((0, 0), (0, frames - out.shape[1])))
-    return out
-
-
-def eval_segments(
-    feats: Any,
-    *,
-    split: str | Sequence[str],
-    frames: int,
-    hop: int | None = None,
-    classes: Sequence[str],
-    standardizer: Standardizer | None,
-) -> SegmentData:
-    """Every consecutive segment of every track of one split, standardised, for evaluation.
-
-    Taught in notebook 04. Segments are cut **after** the split, from the tracks of
-    ``split`` only. A track shorter than ``frames`` gives one zero-padded segment.
-
-    Parameters
-    ----------
-    feats : mgc_helpers.cache.TrackFeatures
-        Features of the tracks (``feats.tracks`` has ``split``, ``genre``, ``track_id``).
-    split : str or list of str, keyword-only
-        ``"valid"``, ``"test"`` (or several parts).
-    frames : int, keyword-only
-        Frames per segment (3 s at hop 512 and 22050 Hz: 129).
-    hop : int, optional, keyword-only
-        Frames between segment starts (default ``frames``: no overlap).
-    classes : sequence of str, keyword-only
-        Class order of the network's outputs.
-    standardizer : Standardizer or None, keyword-only
-        Fitted on the training split (None: leave the values as they are).
-
-    Returns
-    -------
-    SegmentData
-    """
-    hop = int(frames if hop is None else hop)
-    if frames < 1 or hop < 1:
-        raise ValueError(f"frames and hop must be >= 1, got {frames}, {hop}")
-    rows = _split_rows(feats, split)
-    genres = feats.tracks["genre"].to_numpy()
-    tids = feats.tracks["track_id"].astype(str).to_numpy()
-    cuts = [(i, s) for i in rows for s in _segment_starts(np.shape(feats.arrays[i])[1], frames, hop)]
-    n_bands = int(np.shape(feats.arrays[rows[0]])[0]) if len(rows) else 0
-    # Written straight into one float32 array, standardised chunk by chunk: the peak memory is
-    # the result itself (GTZAN's 290 test clips in 3-s segments: ~200 MB), not several copies of it.
-    Xa = np.empty((len(cuts), n_bands, frames, 1), dtype=np.float32)
-    for k in range(0, len(cuts), 256):
-        chunk = np.stack([_window(np.asarray(feats.arrays[i]), s, frames) for i, s in cuts[k:k + 256]])
-        Xa[k:k + 256, ..., 0] = standardizer.transform(chunk) if standardizer is not None else chunk
-    owner = np.asarray([tids[i] for i, _ in cuts])
-    y = [genres[i] for i, _ in cuts]
-    return SegmentData(Xa, class_index(y, classes), owner, list(classes))
-
-
-def random_crops(
-    arrays: Sequence[np.ndarray], *, frames: int, rng: np.random.Generator
-) -> np.ndarray:
-    """One random window of ``frames`` frames from each array (zero-padded if too short).
-
-    Taught in notebook 05 (random crops: data augmentation for free).
-
-    Returns
-    -------
-    numpy.ndarray, shape (len(arrays), n_bands, frames), float32
-    """
-    out = []
-    for a in arrays:
-        n = np.shape(a)[1]
-        start = int(rng.integers(0, n - frames + 1)) if n > frames else 0
-        out.append(_window(np.asarray(a), start, frames))
-    return np.stack(out).astype(np.float32)
-
-
-def spec_augment(
-    X: np.ndarray,
-    *,
-    rng: np.random.Generator,
-    freq_masks: int = 1,
-    time_masks: int = 1,
-    max_freq: int | None = None,
-    max_time: int | None = None,
-    value: float = 0.0,
-) -> np.ndarray:
-    """SpecAugment masking (Park et al., 2019): blank random bands of mel bins and of frames.
-
-    Taught in notebook 05. Each example gets ``freq_masks`` horizontal stripes of up to
-    ``max_freq`` bands (default: an eighth of the bands) and ``time_masks`` vertical stripes of
-    up to ``max_time`` frames (default: an eighth of the frames), set to ``value`` (0 = the
-    mean after standardisation). Time warping, the third part of SpecAugment, is left out.
-
-    Parameters
-    ----------
-    X : numpy.ndarray, shape (n, n_bands, frames) or (n, n_bands, frames, 1)
-    rng : numpy.random.Generator, keyword-only
-
-    Returns
-    -------
-    numpy.ndarray
-        A masked copy, same shape and dtype.
-    """
-    X = np.array(X, copy=True)
-    n_bands, n_frames = X.shape[1], X.shape[2]
-    max_freq = max(1, n_bands // 8) if max_freq is None else int(max_freq)
-    max_time = max(1, n_frames // 8) if max_time is None else int(max_time)
-    for k in range(X.shape[0]):
-        for _ in range(freq_masks):
-            w = int(rng.integers(0, max_freq + 1))
-            f0 = int(rng.integers(0, n_bands - w + 1))
-            X[k, f0:f0 + w] = value
-        for _ in range(time_masks):
-            w = int(rng.integers(0, max_time + 1))
-            t0 = int(rng.integers(0, n_frames - w + 1))
-            X[k, :, t0:t0 + w] = value
-    return X
-
-
-def train_dataset(
-    feats: Any,
-    *,
-    split: str | Sequence[str] = "train",
-    frames: int,
-    classes: Sequence[str],
-    standardizer: Standardizer | None,
-    batch_size: int = 32,
-    crops_per_track: int = 4,
-    spec_augment: bool | dict[str, Any] = False,
-    seed: int = 0,
-) -> tf.data.Dataset:
-    """A ``tf.data.Dataset`` of random fixed-length crops of the training tracks, new every epoch.
-
-    Taught in notebook 04 (05 adds SpecAugment). Each epoch visits every track of ``split``
-    ``crops_per_track`` times in a fresh random order, each time at a fresh random offset, so
-    the network never sees exactly the same example twice. Only the tracks of ``split`` are
-    read: no segment of another split can enter.
-
-    Parameters
-    ----------
-    feats : mgc_helpers.cache.TrackFeatures
-    split : str or list of str, keyword-only
-        The training part(s).
-    frames : int, keyword-only
-        Crop length in frames.
-    classes : sequence of str, keyword-only
-    standardizer : Standardizer or None, keyword-only
-        Fitted on the training tracks.
-    batch_size : int, keyword-only
-    crops_per_track : int, keyword-only
-        Crops of each track per epoch (the epoch has ``ceil(n_tracks * crops / batch)`` steps).
-    spec_augment : bool or dict, keyword-only
-        Apply :func:`spec_augment` to every crop (a dict passes its options).
-    seed : int, keyword-only
-        Seed of the crop offsets, order and masks (the same seed gives the same epochs).
-
-    Returns
-    -------
-    tf.data.Dataset
-        Yields ``(X, y)`` batches, ``X`` of shape (batch, n_bands, frames, 1) float32, ``y`` int64;
-        its length (``len(ds)``) is the number of steps per epoch.
-    """
-    rows = _split_rows(feats, split)
-    arrays = [feats.arrays[i] for i in rows]
-    labels = class_index(feats.tracks["genre"].to_numpy()[rows], classes)
-    n_bands = int(np.shape(arrays[0])[0])
-    options = spec_augment if isinstance(spec_augment, dict) else {}
-    rng = np.random.default_rng(seed)  # lives across epochs: every epoch gets new crops
-    steps = math.ceil(len(rows) * crops_per_track / batch_size)
-
-    def batches() -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        order = rng.permutation(np.repeat(np.arange(len(rows)), crops_per_track))
-        for b in range(steps):
-            pick = order[b * batch_size:(b + 1) * batch_size]
-            X = random_crops([arrays[i] for i in pick], frames=frames, rng=rng)
-            if standardizer is not None:
-                X = standardizer.transform(X)
-            if spec_augment:
-                X = globals()["spec_augment"](X, rng=rng, **options)
-            yield X[..., None], labels[pick]
-
-    ds = tf.data.Dataset.from_generator(batches, output_signature=(
-        tf.TensorSpec((None, n_bands, frames, 1), tf.float32), tf.TensorSpec((None,), tf.int64)))
-    return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(2)
-
-
-def array_dataset(
-    X: np.ndarray, y: np.ndarray, *, batch_size: int = 32, shuffle: bool = True, seed: int = 0
-) -> tf.data.Dataset:
-    """A ``tf.data.Dataset`` of ``(X, y)`` batches from arrays (whole clips, feature vectors...).
-
-    Taught in notebook 04 (the feed-forward network on summary features), reshuffled each epoch.
-    """
-    if not shuffle:  # batches sliced from the arrays as they go: no second copy of a large array in TensorFlow
-        X, y = np.asarray(X), np.asarray(y, dtype=np.int64)
-        spec = tf.TensorSpec((None, *X.shape[1:]), tf.float32)
-
-        def batches() -> Iterator[tuple[np.ndarray, np.ndarray]]:
-            for i in range(0, len(X), batch_size):
-                yield np.asarray(X[i:i + batch_size], dtype=np.float32), y[i:i + batch_size]
-
-        steps = math.ceil(len(X) / batch_size)
-        ds = tf.data.Dataset.from_generator(batches, output_signature=(spec, tf.TensorSpec((None,), tf.int64)))
-        return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(2)
-    ds = tf.data.Dataset.from_tensor_slices((np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)))
-    ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(2)
 
 
 # --------------------------------------------------------------------------- learning-rate schedules
@@ -826,9 +437,9 @@ def fit(
     model : keras.Model
         Built, not necessarily compiled (it is compiled here).
     train_ds : tf.data.Dataset, SegmentData or (X, y)
-        Training batches (:func:`train_dataset`), or arrays batched with ``batch_size``.
+        Training batches (:meth:`mgc_helpers.segments.Pipeline.train_dataset`), or arrays batched with ``batch_size``.
     validation : SegmentData or (X, y), optional, keyword-only
-        Validation segments (:func:`eval_segments` on ``"valid"``); never the test split.
+        Validation segments (:meth:`mgc_helpers.segments.Pipeline.eval_segments` on ``"valid"``); never the test split.
     epochs, patience : int, keyword-only
     lr : float, keyword-only
         Learning rate (the peak rate of a schedule).
@@ -959,32 +570,3 @@ def evaluate(model: Any, data: SegmentData, *, classes: Sequence[str] | None = N
         "track_id_clip": mean.index.to_numpy(),
         "proba": proba,
     }
-
-
-def log(
-    model_name: str,
-    result: dict[str, Any],
-    *,
-    features: str,
-    dataset: str,
-    split: str,
-    n_params: int | None,
-    seconds: float | None,
-    notes: str = "",
-    path: str | os.PathLike | None = None,
-) -> dict[str, Any]:
-    """Append a network's scores (from :func:`evaluate`) to the shared results log.
-
-    Taught in notebook 04; notebook 10 compares every row. Wraps
-    :func:`mgc_helpers.evaluation.log_result` (clip accuracy = mean-probability vote).
-
-    Returns
-    -------
-    dict
-        The row as written.
-    """
-    return evaluation.log_result(
-        model=model_name, features=features, dataset=dataset, split=split,
-        segment_accuracy=result.get("segment_accuracy"), clip_accuracy=result.get("clip_accuracy"),
-        macro_f1=result.get("macro_f1"), n_params=n_params,
-        fit_time_s=None if seconds is None else round(float(seconds), 2), notes=notes, path=path)
