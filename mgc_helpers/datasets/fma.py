@@ -4,26 +4,29 @@ Used from notebook 03 on (seed reports 001 and 004 work on FMA small / medium).
 After ``python -m mgc_helpers download fma_small`` the data root (``$MGC_DATA_DIR``)
 holds::
 
-    fma_metadata/tracks.csv        two header rows (e.g. ``('track', 'genre_top')``)
+    fma_metadata/tracks.csv        three header rows: group (album, artist, set, track),
+                                   field (e.g. ``genre_top``), then ``track_id``
     fma_small/000/000002.mp3       audio, 30-s MP3 clips (``fma_medium/`` likewise)
 
 The label is ``('track', 'genre_top')``; ``('set', 'subset')`` says which subset a
 track belongs to (small is part of medium); ``('set', 'split')`` is FMA's official,
 artist-disjoint ``training`` / ``validation`` / ``test`` split, used as is. Several
-MP3s are empty or undecodable: they are detected, skipped and reported.
+MP3s are empty or undecodable: they are detected, skipped and reported; the three of
+FMA small that hold no audio at all (:data:`NO_AUDIO`) are named as such.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
 
 from .. import config
-from .folder import TRACK_COLUMNS, attach_report, probe_files
+from .folder import TRACK_COLUMNS, Probe, attach_report, probe_files
 
-__all__ = ["GENRE_SETS", "SIZES", "read_tracks_csv", "audio_path", "load_fma"]
+__all__ = ["GENRE_SETS", "SIZES", "NO_AUDIO", "read_tracks_csv", "audio_path", "load_fma"]
 
 #: Named genre selections: seed 001's four genres, seed 004's eight (all of FMA small).
 GENRE_SETS: dict[str, tuple[str, ...]] = {
@@ -35,10 +38,12 @@ GENRE_SETS["seed004"] = GENRE_SETS["eight"]
 #: Subsets in increasing size; each contains the smaller ones.
 SIZES = ("small", "medium", "large")
 _SPLIT_NAMES = {"training": "train", "validation": "valid", "test": "test"}
+#: FMA small's tracks whose MP3 holds no audio (FMA's README): always reported as such.
+NO_AUDIO = (99134, 108925, 133297)
 
 
 def read_tracks_csv(path: str | os.PathLike) -> pd.DataFrame:
-    """Read FMA's ``tracks.csv`` (two header rows, ``track_id`` index).
+    """Read FMA's ``tracks.csv`` (group and field header rows, then the ``track_id`` row).
 
     Used from notebook 03 on.
 
@@ -78,6 +83,12 @@ def _genres(genres: str | Sequence[str] | None) -> tuple[str, ...] | None:
             raise ValueError(f"genres must be one of {sorted(GENRE_SETS)} or a list of FMA top genres, got {genres!r}")
         return GENRE_SETS[genres]
     return tuple(genres)
+
+
+def _name_no_audio(probe: Probe, track_id: int) -> Probe:
+    if probe.status != "skipped" or int(track_id) not in NO_AUDIO:
+        return probe
+    return replace(probe, reason=f"no audio: one of FMA small's three empty tracks (FMA's README); {probe.reason}")
 
 
 def load_fma(
@@ -144,5 +155,6 @@ def load_fma(
     })
     tracks.attrs["skipped"] = {}
     probes = probe_files(tracks["path"].tolist(), sr=sr, min_duration=min_duration, decode=decode)
+    probes = [_name_no_audio(p, t) for p, t in zip(probes, tracks["track_id"])]
     tracks = attach_report(tracks, probes, dataset=f"FMA {size}")
     return tracks[list(TRACK_COLUMNS)]

@@ -3,8 +3,12 @@
 Used from notebook 03 on. After ``python -m mgc_helpers download gtzan`` the data root
 (``$MGC_DATA_DIR``, default the repository's ``data/``) holds::
 
-    gtzan/genres/<genre>/<genre>.000NN.au     (or .wav: other copies of the archive)
+    gtzan/genres/<genre>/<genre>.000NN.au     (the 2002 original; the Hugging Face copy: .wav)
     gtzan/splits/{train,valid,test}_filtered.txt
+
+The copy served today (Hugging Face) has ``.wav`` clips and a macOS AppleDouble file
+``._<genre>.000NN.wav`` (211 bytes of Finder metadata, no audio) beside every clip:
+those are ignored and never counted. Both ``.au`` and ``.wav`` copies are read.
 
 Copies from elsewhere work too: ``gtzan/<genre>/...`` and Kaggle's
 ``gtzan/genres_original/<genre>/...`` are found as well.
@@ -14,7 +18,8 @@ distortions). Its default split is therefore the **fault-filtered, artist-disjoi
 split of Kereliuk, Sturm & Larsen (443 train / 197 valid / 290 test = 930 tracks; the
 other 70 clips are left out). ``split="random"`` gives a stratified random split of all
 clips, only to show how much it inflates the scores. ``jazz.00054`` is corrupt in
-several copies, so it is always skipped, with a warning.
+several copies (in the Hugging Face copy it is truncated and cannot be decoded), so it
+is always skipped, with a warning that says what is wrong with *this* copy of it.
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ from .. import config
 from . import splits as _splits
 from .folder import TRACK_COLUMNS, attach_report, probe_files
 
-__all__ = ["GENRES", "KNOWN_CORRUPT", "find_audio_root", "load_gtzan", "split_folder"]
+__all__ = ["GENRES", "KNOWN_CORRUPT", "find_audio_root", "is_apple_double", "load_gtzan", "split_folder"]
 
 #: GTZAN's ten genres.
 GENRES = ("blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock")
@@ -69,13 +74,30 @@ def split_folder(folder: str | os.PathLike) -> Path:
     return Path(folder) / "splits"
 
 
+def is_apple_double(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a macOS AppleDouble file (``._name``: Finder metadata, never audio).
+
+    Used from notebook 03 on (the Hugging Face copy of GTZAN has one beside every clip).
+    """
+    return Path(path).name.startswith("._")
+
+
 def _scan(audio_root: Path) -> pd.DataFrame:
     rows = []
     for genre in GENRES:
         for f in sorted((audio_root / genre).glob(f"{genre}.*")):
-            if f.suffix.lower() in (".au", ".wav") and not f.name.startswith("."):
+            if f.suffix.lower() in (".au", ".wav") and not f.name.startswith(".") and not is_apple_double(f):
                 rows.append((f.stem, str(f), genre))
     return pd.DataFrame(rows, columns=["track_id", "path", "genre"])
+
+
+def _corrupt_reason(track_id: str, path: str, *, sr: int) -> str:
+    """Why a known-corrupt clip is skipped, with what is wrong with this copy of it."""
+    from .folder import probe_file
+
+    probe = probe_file(path, sr=sr, decode=True)
+    found = probe.reason if probe.status == "skipped" else "this copy decodes"
+    return f"{found}; {KNOWN_CORRUPT[track_id]}"
 
 
 def load_gtzan(
@@ -118,7 +140,7 @@ def load_gtzan(
     skipped: dict[str, str] = {}
     corrupt = tracks["track_id"].isin(list(KNOWN_CORRUPT))
     for _, row in tracks[corrupt].iterrows():
-        skipped[row["path"]] = KNOWN_CORRUPT[row["track_id"]]  # attach_report warns about it
+        skipped[row["path"]] = _corrupt_reason(row["track_id"], row["path"], sr=sr)  # attach_report warns about it
     tracks = tracks[~corrupt].reset_index(drop=True)
     missing: list[str] = []
     excluded: dict[str, str] = {}
