@@ -16,10 +16,12 @@ Lowest first; a module imports only modules of its own or a lower row:
 4. ``datasets`` (registry of loaders, splits, remote files, downloads), ``cache`` (cached, parallel extraction)
 5. ``segments`` (segment arrays, standardiser, evaluation segments, training pipelines)    -- notebooks 04-08
 6. ``evaluation`` (votes, metrics, the results log; NumPy and pandas only)                  -- notebook 03 on
-7. ``models``, ``training``, ``classical``, ``segmentation``, ``inspection``, ``transfer``  -- notebooks 03-09
+7. ``models``, ``training``, ``classical``, ``segmentation`` (algorithm, experiment, plots), ``inspection``,
+   ``transfer``                                                                               -- notebooks 03-09
 8. ``ensemble``, ``leaderboard``, ``bundle`` (saved genre models)                             -- notebook 10
 9. ``plots``, ``widgets``, ``app`` (the GUI: nothing in the package imports it)
-10. tools for students and maintainers: ``checks`` (exercise checks), ``assignments``, ``launch``, ``__main__``
+10. tools for students and maintainers: ``checks`` (exercise checks), ``assignments``, ``launch``, ``runner``
+    (notebooks with parameters, on any dataset), ``__main__``
 """
 from __future__ import annotations
 

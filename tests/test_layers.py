@@ -26,11 +26,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("models", "training", "classical", "segmentation", "inspection", "transfer"),
     ("ensemble", "leaderboard", "bundle"),
     ("plots", "widgets", "app"),
-    ("checks", "assignments", "launch", "__main__"),
+    ("checks", "assignments", "launch", "runner", "__main__"),
 )
 LAYER = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 #: Imported by nothing inside the package but the tools themselves (notebooks and the command line use them).
-TOP = {"app", "checks", "assignments", "launch", "__main__"}
+TOP = {"app", "checks", "assignments", "launch", "runner", "__main__"}
 
 
 def _unit(module: str) -> str:
