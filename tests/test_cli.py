@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from mgc_helpers.__main__ import main
 
@@ -96,3 +97,117 @@ def test_info_lists_downloads_caches_and_leftovers(capsys, isolated_cache, tmp_p
     assert "gtzan_splits yes" in out and "gtzan no" in out and "fma_small no" in out
     assert "segments" in out and "3.0 MB" in out and "c.clear()" in out
     assert ".genres.partial-abc" in out
+
+
+# --------------------------------------------------------------------------- issue 14: bad input says so, exits 2
+def _music(root):
+    from archive_fixtures import audio_bytes, tone, write
+
+    for g, genre in enumerate(("jazz", "rock")):
+        for i in range(2):
+            write(root / genre / f"{genre}{i}.wav", audio_bytes(tone(1.2, freq=200 + 100 * g + 10 * i)))
+    return root
+
+
+def _error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("option, value, said", [
+    ("--n-mels", "0", "positive integer"), ("--n-mfcc", "-3", "positive integer"), ("--hop-length", "x", "integer"),
+    ("--seconds", "-1", "positive number"), ("--seconds", "nan", "finite"), ("--n-jobs", "0", "worker processes"),
+])
+def test_features_numbers_are_checked_by_the_parser(tmp_path, isolated_cache, capsys, monkeypatch, option, value, said):
+    from mgc_helpers import cache
+
+    monkeypatch.setattr(cache, "track_features", _must_not_run)
+    with pytest.raises(SystemExit) as exit_:
+        main(["features", str(_music(tmp_path / "music")), option, value, "--quiet"])
+    assert exit_.value.code == 2
+    err = _error(capsys)
+    assert option in err and said in err
+
+
+def test_download_retries_must_be_at_least_one(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["download", "gtzan_splits", "--retries", "0"])
+    assert exit_.value.code == 2 and "positive integer" in _error(capsys)
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("features were computed although the input was bad")
+
+
+def test_features_that_computed_nothing_exit_non_zero(tmp_path, isolated_cache, capsys, monkeypatch):
+    from mgc_helpers import cache
+
+    class Nothing:
+        failures = {"a.wav": "cannot be decoded"}
+
+        def __len__(self):
+            return 0
+
+    monkeypatch.setattr(cache, "track_features", lambda *a, **k: Nothing())
+    assert main(["features", str(_music(tmp_path / "music")), "--quiet", "--n-jobs", "1"]) == 1
+    err = _error(capsys)
+    assert "error: no features were computed" in err
+
+
+@pytest.mark.parametrize("case, said", [
+    ("unknown", "error: unknown dataset 'mnist'"),
+    ("not_downloaded", "download"),
+    ("no_audio", "no audio files"),
+    ("missing_folder", "does not exist"),
+    ("genres_on_folder", "error: --genres is for FMA and toy datasets"),
+    ("out_in_missing_folder", "does not exist (create it first)"),
+    ("cache_under_a_file", "error: cannot write to the cache folder"),
+    ("cache_read_only", "Permission denied"),
+])
+def test_features_bad_input_prints_error_and_exits_2_before_computing(tmp_path, isolated_cache, capsys, monkeypatch,
+                                                                      case, said):
+    from mgc_helpers import cache
+
+    monkeypatch.setattr(cache, "track_features", _must_not_run)
+    music = str(_music(tmp_path / "music"))
+    (tmp_path / "empty" / "jazz").mkdir(parents=True)
+    argv = {
+        "unknown": ["mnist", "--root", str(tmp_path)],
+        "not_downloaded": ["gtzan", "--root", str(tmp_path / "nothing_here")],
+        "no_audio": [str(tmp_path / "empty")],
+        "missing_folder": [str(tmp_path / "no_such_folder")],
+        "genres_on_folder": [music, "--genres", "four"],
+        "out_in_missing_folder": [music, "--out", str(tmp_path / "missing" / "feats.npz")],
+        "cache_under_a_file": [music],
+        "cache_read_only": [music],
+    }[case]
+    if case == "cache_under_a_file":
+        (tmp_path / "a_file").write_text("not a folder")
+        monkeypatch.setenv("MGC_CACHE_DIR", str(tmp_path / "a_file" / "cache"))
+    if case == "cache_read_only":  # we may be root, for whom nothing is read-only: the OS refusal is simulated
+        import tempfile
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied", kwargs.get("dir"))
+
+        monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    assert main(["features", *argv, "--quiet", "--n-jobs", "1"]) == 2
+    err = _error(capsys)
+    assert err.startswith("error: ") and said in err
+
+
+def test_info_with_an_impossible_cache_folder_says_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MGC_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "a_file").write_text("x")
+    monkeypatch.setenv("MGC_CACHE_DIR", str(tmp_path / "a_file" / "cache"))
+    assert main(["info"]) == 0
+    assert "cache root : not usable: cannot write to the cache folder" in capsys.readouterr().out
+
+
+def test_toy_command_rejects_unknown_genres_and_bad_numbers(tmp_path, capsys):
+    assert main(["toy", "--root", str(tmp_path), "--genres", "polka"]) == 2
+    assert "error: unknown toy genre(s) ['polka']" in _error(capsys)
+    with pytest.raises(SystemExit):
+        main(["toy", "--root", str(tmp_path), "--duration", "0"])
+    assert "positive number" in _error(capsys)
