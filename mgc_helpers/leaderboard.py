@@ -1,10 +1,10 @@
 """The course's leaderboard: every model of notebooks 03–08 on one dataset and one honest split.
 
 Taught in notebook 10. Every model notebook appends its scores to the shared results log
-(:func:`mgc_helpers.evaluation.log_result`) and its test-clip probabilities next to it
-(:func:`mgc_helpers.evaluation.save_clip_probabilities`). This module turns the log into
-one table and one picture (:func:`table`, :func:`plot`), puts the published GTZAN numbers
-beside it (:func:`literature`), and, when notebook 10 runs on its own with an empty log,
+and its test-clip probabilities next to it (:func:`mgc_helpers.evaluation.record`), with the
+notebook it comes from. This module turns the log into
+one table and one picture (:func:`table`, :func:`plot`, with the published numbers of
+:mod:`mgc_helpers.literature` beside it), and, when notebook 10 runs on its own with an empty log,
 trains two quick stand-ins so that there is something to compare and to ensemble
 (:func:`fill_missing`).
 
@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import evaluation
 
-__all__ = ["COLUMNS", "QUICK_FOREST", "QUICK_CNN", "notebook_of", "table", "plot", "literature", "fill_missing"]
+__all__ = ["COLUMNS", "QUICK_FOREST", "QUICK_CNN", "table", "plot", "fill_missing"]
 
 #: Columns of :func:`table`, in order.
 COLUMNS: tuple[str, ...] = ("model", "notebook", "features", "segment_accuracy", "clip_accuracy", "macro_f1",
@@ -30,26 +30,6 @@ COLUMNS: tuple[str, ...] = ("model", "notebook", "features", "segment_accuracy",
 #: Names of :func:`fill_missing`'s stand-ins (distinct from notebooks 03 and 05's rows, which they never replace).
 QUICK_FOREST = "random_forest (log-mel statistics)"
 QUICK_CNN = "recommended_cnn (quick, notebook 10)"
-
-#: The seeds' own claims, next to the literature of :func:`mgc_helpers.transfer.literature_table`.
-_SEED_CLAIMS = [
-    ("CNN, 4 strided conv blocks (seed 000)", "GTZAN, random 80/20 split", "test", 0.9988, "seed 000",
-     "leaky: segments/songs of one artist on both sides (notebook 03 measures the effect)"),
-    ("CNN, 2 conv layers (seed 002)", "GTZAN, split not described", "test", 0.68, "seed 002",
-     "84 % on its training data"),
-    ("CRNN, 18,356 parameters (seed 001)", "FMA medium, 4 genres", "test", 0.72, "seed 001",
-     "4 broad genres: not comparable with 10"),
-]
-
-
-def notebook_of(notes: str) -> str:
-    """The notebook a results-log row comes from, read from its notes (``"notebook 05"``, ``"nb06"``), else ``""``.
-
-    Taught in notebook 10.
-    """
-    match = re.search(r"(?:notebook\s*|nb)(\d{1,2})\b", str(notes or ""), flags=re.I)
-    return f"{int(match.group(1)):02d}" if match else ""
-
 
 def table(
     results: pd.DataFrame | None = None,
@@ -74,15 +54,14 @@ def table(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`; ``notebook`` from :func:`notebook_of`.
+        Columns :data:`COLUMNS` (``notebook``: the log's column, ``""`` where an old row's notes name none).
     """
     log = evaluation.read_results() if results is None else results
     log = log[(log["dataset"] == dataset) & (log["split"] == split) & log["clip_accuracy"].notna()]
     log = log.drop_duplicates(["model", "features", "dataset", "split"], keep="last")
     if drop_dummies:
         log = log[~log["model"].astype(str).str.startswith("dummy")]
-    out = log.assign(notebook=log["notes"].map(notebook_of))
-    out = out.sort_values(["clip_accuracy", "macro_f1"], ascending=False, kind="stable", na_position="last")
+    out = log.sort_values(["clip_accuracy", "macro_f1"], ascending=False, kind="stable", na_position="last")
     return out.loc[:, list(COLUMNS)].reset_index(drop=True)
 
 
@@ -90,7 +69,8 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
          title: str = "") -> Any:
     """Clip accuracy of every model (bars, coloured by notebook), and the literature beside it.
 
-    Taught in notebook 10. Returns the matplotlib Figure.
+    Taught in notebook 10. ``literature_rows`` is :func:`mgc_helpers.literature.table` (or some
+    of its rows): green bars for the honest rows, red for the others. Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
 
@@ -118,7 +98,7 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
     if literature_rows is not None:
         lit = literature_rows
         ax2 = axes[0, 1]
-        honest = lit["dataset"].str.contains("fault-filtered")
+        honest = lit["honest"].astype(bool).to_numpy()
         ax2.barh(np.arange(len(lit)), lit["accuracy"], color=np.where(honest, "tab:green", "tab:red"))
         ax2.set_yticks(np.arange(len(lit)), lit["system"])
         for i, (v, s) in enumerate(zip(lit["accuracy"], lit["source"])):
@@ -128,21 +108,6 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
                 title="Published (green: GTZAN fault-filtered)")
         ax2.tick_params(axis="y", labelsize=8)
     return fig
-
-
-def literature() -> pd.DataFrame:
-    """Published GTZAN/FMA numbers (notebook 08's table) and the seeds' claims, honest ones first.
-
-    Taught in notebook 10. Column ``honest`` is True for GTZAN's fault-filtered,
-    artist-disjoint test split; the others (random splits, validation scores, other
-    datasets) cannot be compared with it, and seed 000's 99.88 % is a leaky split.
-    """
-    from .transfer import literature_table
-
-    seeds = pd.DataFrame(_SEED_CLAIMS, columns=["system", "dataset", "split", "accuracy", "source", "caveat"])
-    lit = pd.concat([literature_table(), seeds], ignore_index=True)
-    lit.insert(4, "honest", lit["dataset"].str.contains("fault-filtered") & (lit["split"] == "test"))
-    return lit.sort_values(["honest", "accuracy"], ascending=[False, False], kind="stable").reset_index(drop=True)
 
 
 def _has(probas: dict[str, pd.DataFrame], names: Sequence[str]) -> bool:
@@ -161,13 +126,14 @@ def fill_missing(
     """Make sure a classical model and a CNN have results and clip probabilities on ``split``.
 
     Taught in notebook 10: with an empty results log (notebook 10 run on its own), two
-    quick stand-ins are trained on the toy data and logged with the note "notebook 10
-    quick fallback":
+    quick stand-ins are trained and recorded (notebook 10, with the note "notebook 10
+    quick fallback"):
 
     - :data:`QUICK_FOREST`, a random forest on log-mel statistics (mean and standard deviation of every band;
       notebook 03's forest uses the 53 summary features, which cost more to compute);
-    - :data:`QUICK_CNN`, the recommended CNN of notebook 05, given as ``cnn`` (an :class:`mgc_helpers.app.GenreModel`
-      of kind ``"CNN"``, e.g. the app's model) or trained here with :func:`mgc_helpers.app.train_model`.
+    - :data:`QUICK_CNN`, the recommended CNN of notebook 05, given as ``cnn`` (a :class:`mgc_helpers.bundle.GenreModel`
+      of kind ``"CNN"``, e.g. the app's model) or trained here with :func:`mgc_helpers.bundle.train_model`, and
+      recorded with :func:`mgc_helpers.bundle.log_model`.
 
     Parameters
     ----------
@@ -189,12 +155,12 @@ def fill_missing(
     if not _has(probas, classical.MODEL_NAMES):
         added.append(_quick_forest(tracks, dataset=dataset, split=split, seed=seed))
     if not any(re.search(r"(?<![a-z])cnn", name.lower()) for name in probas):  # not musicnn
-        from . import app
+        from . import bundle
 
         if cnn is None:
-            cnn, _ = app.train_model("CNN", tracks, dataset=dataset, seed=seed)
-        app.log_model(cnn, tracks, name=QUICK_CNN, dataset=dataset, split=split,
-                      notes=f"notebook 10 quick fallback, {cnn.info.get('epochs', '?')} epochs")
+            cnn, _ = bundle.train_model("CNN", tracks, dataset=dataset, seed=seed)
+        bundle.log_model(cnn, tracks, name=QUICK_CNN, dataset=dataset, split=split, notebook=10,
+                         notes=f"notebook 10 quick fallback, {cnn.info.get('epochs', '?')} epochs")
         added.append(QUICK_CNN)
     return added
 
@@ -215,11 +181,11 @@ def _quick_forest(tracks: pd.DataFrame, *, dataset: str, split: str, seed: int) 
     classes = list(forest.classes_)
     pred = np.asarray(classes)[np.argmax(proba, axis=1)]
     name = QUICK_FOREST
-    evaluation.log_result(model=name, features="log-mel 64 statistics", dataset=dataset, split=split,
-                          segment_accuracy=None, clip_accuracy=evaluation.accuracy(y[test_rows], pred),
-                          macro_f1=evaluation.macro_f1(y[test_rows], pred, labels=classes),
-                          n_params=classical.n_parameters(forest), fit_time_s=round(seconds, 2),
-                          notes="notebook 10 quick fallback")
-    evaluation.save_clip_probabilities(name, feats.tracks["track_id"].to_numpy()[test_rows], proba, classes=classes,
-                                       y_true=y[test_rows], dataset=dataset, split=split)
+    scores = {"clip_accuracy": evaluation.accuracy(y[test_rows], pred),
+              "macro_f1": evaluation.macro_f1(y[test_rows], pred, labels=classes)}
+    evaluation.record(name, scores, notebook=10, dataset=dataset, split=split, features="log-mel 64 statistics",
+                      params={"model": "random_forest", "seed": seed, "n_mels": 64, "hop_length": 1024},
+                      n_params=classical.n_parameters(forest), seconds=seconds, classes=classes,
+                      probabilities=(feats.tracks["track_id"].to_numpy()[test_rows], proba), y_true=y[test_rows],
+                      notes="notebook 10 quick fallback")
     return name

@@ -6,34 +6,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mgc_helpers import app, evaluation, leaderboard, toy
+from mgc_helpers import bundle, evaluation, leaderboard, literature, toy
 from mgc_helpers.datasets import splits
 
 
 def _log(path):
     rows = [
-        ("dummy_most_frequent", "summary_fast", "toy", "artist", None, 0.10, 0.02, 116, 0.1, "notebook 03"),
-        ("random_forest", "summary_fast", "toy", "artist", None, 0.70, 0.65, 30000, 3.0, "notebook 03, clips"),
-        ("random_forest", "summary_fast", "toy", "artist", None, 0.80, 0.75, 30000, 3.0, "notebook 03, clips"),
-        ("recommended_cnn", "logmel", "toy", "artist", 0.78, 0.85, 0.81, 6386, 36.0, "notebook 05, 15 epochs"),
-        ("GRU (seed 003, MFCC)", "MFCC 20", "toy", "artist", 0.36, 0.425, 0.34, 21130, 6.2, "3 s crops, nb06"),
-        ("musicnn + SVM", "MSD_musicnn", "toy", "artist", None, 0.60, None, None, 0.01, "4 tracks per genre"),
-        ("random_forest", "summary_fast", "toy", "(a) random split of segments", 0.9, 0.93, None, None, None, ""),
-        ("random_forest", "summary_fast", "gtzan", "artist", None, 0.55, 0.5, None, None, "notebook 03"),
-        ("CRNN (seed 001)", "log-mel 96", "toy", "artist", 0.5, None, None, 19000, 50.0, "no clip score"),
+        ("dummy_most_frequent", "summary_fast", "toy", "artist", None, 0.10, 0.02, 116, 0.1, 3),
+        ("random_forest", "summary_fast", "toy", "artist", None, 0.70, 0.65, 30000, 3.0, 3),
+        ("random_forest", "summary_fast", "toy", "artist", None, 0.80, 0.75, 30000, 3.0, 3),
+        ("recommended_cnn", "logmel", "toy", "artist", 0.78, 0.85, 0.81, 6386, 36.0, 5),
+        ("GRU (seed 003, MFCC)", "MFCC 20", "toy", "artist", 0.36, 0.425, 0.34, 21130, 6.2, "06"),
+        ("musicnn + SVM", "MSD_musicnn", "toy", "artist", None, 0.60, None, None, 0.01, 8),
+        ("random_forest", "summary_fast", "toy", "(a) random split of segments", 0.9, 0.93, None, None, None, 3),
+        ("random_forest", "summary_fast", "gtzan", "artist", None, 0.55, 0.5, None, None, 3),
+        ("CRNN (seed 001)", "log-mel 96", "toy", "artist", 0.5, None, None, 19000, 50.0, 7),
     ]
     for r in rows:
-        evaluation.log_result(model=r[0], features=r[1], dataset=r[2], split=r[3], segment_accuracy=r[4],
-                              clip_accuracy=r[5], macro_f1=r[6], n_params=r[7], fit_time_s=r[8], notes=r[9],
-                              path=path)
+        evaluation.record(r[0], {"segment_accuracy": r[4], "clip_accuracy": r[5], "macro_f1": r[6]}, notebook=r[9],
+                          features=r[1], dataset=r[2], split=r[3], n_params=r[7], seconds=r[8],
+                          notes="4 tracks per genre" if r[9] == 8 else "", path=path)
     return evaluation.read_results(path=path)
-
-
-def test_notebook_of_reads_the_notes():
-    assert leaderboard.notebook_of("notebook 05, 15 epochs") == "05"
-    assert leaderboard.notebook_of("3 s crops, nb06") == "06"
-    assert leaderboard.notebook_of("Notebook 3") == "03"
-    assert leaderboard.notebook_of("4 training tracks per genre") == "" and leaderboard.notebook_of(None) == ""
 
 
 def test_table_keeps_one_split_the_newest_rows_and_sorts(tmp_path):
@@ -41,16 +34,28 @@ def test_table_keeps_one_split_the_newest_rows_and_sorts(tmp_path):
     assert list(board.columns) == list(leaderboard.COLUMNS)
     assert list(board["model"]) == ["recommended_cnn", "random_forest", "musicnn + SVM", "GRU (seed 003, MFCC)"]
     assert board.loc[1, "clip_accuracy"] == 0.80            # the newest random_forest row, not the older 0.70
-    assert list(board["notebook"]) == ["05", "03", "", "06"]
+    assert list(board["notebook"]) == ["05", "03", "08", "06"]  # the log's column, not the notes
     with_dummies = leaderboard.table(_log(tmp_path / "log2.csv"), dataset="toy", drop_dummies=False)
     assert "dummy_most_frequent" in set(with_dummies["model"])
     assert leaderboard.table(evaluation.read_results(path=tmp_path / "none.csv"), dataset="toy").empty
 
 
+def test_table_of_an_old_log_reads_the_notebook_from_the_notes(tmp_path):
+    path = tmp_path / "old.csv"
+    path.write_text("model,features,dataset,split,segment_accuracy,clip_accuracy,macro_f1,n_params,fit_time_s,"
+                    "notes,timestamp\n"
+                    "cnn,logmel,toy,artist,,0.8,,,,\"notebook 05, 15 epochs\",2024-01-01T00:00:00\n"
+                    "svm,musicnn,toy,artist,,0.6,,,,4 tracks per genre,2024-01-01T00:00:00\n", encoding="utf-8")
+    board = leaderboard.table(evaluation.read_results(path=path), dataset="toy")
+    assert list(board["notebook"]) == ["05", ""]
+    labels = [t.get_text() for t in leaderboard.plot(board).axes[0].get_yticklabels()]
+    assert labels == ["cnn (nb 05)", "svm (?)"]
+
+
 def test_plot_draws_both_panels(tmp_path):
     matplotlib.use("Agg")
     board = leaderboard.table(_log(tmp_path / "log.csv"), dataset="toy")
-    fig = leaderboard.plot(board, chance=0.1, literature_rows=leaderboard.literature())
+    fig = leaderboard.plot(board, chance=0.1, literature_rows=literature.table())
     assert len(fig.axes) == 2
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == "recommended_cnn (nb 05)"
     assert len(fig.axes[0].patches) == len(board) == len(fig.axes[0].get_yticklabels())
@@ -60,13 +65,13 @@ def test_plot_draws_both_panels(tmp_path):
     assert len(labels) == len(board2) and "recommended_cnn [other] (nb 05)" in labels
 
 
-def test_literature_puts_honest_numbers_first_and_flags_seed_000():
-    lit = leaderboard.literature()
-    assert lit["honest"].iloc[0] and not lit["honest"].iloc[-1]
-    honest = lit[lit["honest"]]
-    assert honest["dataset"].str.contains("fault-filtered").all() and honest["accuracy"].max() == pytest.approx(0.821)
-    seed000 = lit[lit["source"] == "seed 000"].iloc[0]
-    assert seed000["accuracy"] == pytest.approx(0.9988) and not seed000["honest"] and "leaky" in seed000["caveat"]
+def test_plot_colours_the_honest_literature_green(tmp_path):
+    matplotlib.use("Agg")
+    lit = literature.table()
+    fig = leaderboard.plot(leaderboard.table(_log(tmp_path / "log.csv"), dataset="toy"), literature_rows=lit)
+    colours = [tuple(np.round(p.get_facecolor()[:3], 3)) for p in fig.axes[1].patches]
+    green = tuple(np.round(matplotlib.colors.to_rgb("tab:green"), 3))
+    assert [c == green for c in colours] == list(lit["honest"])
 
 
 @pytest.fixture()
@@ -80,11 +85,11 @@ def tiny_tracks(tmp_path):
 
 def test_fill_missing_trains_stand_ins_on_an_empty_log(tiny_tracks, isolated_cache, monkeypatch):
     logged = []
-    monkeypatch.setattr(app, "train_model", lambda kind, tracks, **kw: (app.GenreModel(kind, None, [], {}), {}))
-    monkeypatch.setattr(app, "log_model", lambda bundle, tracks, **kw: logged.append((bundle.kind, kw)))
+    monkeypatch.setattr(bundle, "train_model", lambda kind, tracks, **kw: (bundle.GenreModel(kind, None, [], {}), {}))
+    monkeypatch.setattr(bundle, "log_model", lambda model, tracks, **kw: logged.append((model.kind, kw)))
     added = leaderboard.fill_missing(tiny_tracks, dataset="tiny", seed=0)
     assert added == [leaderboard.QUICK_FOREST, leaderboard.QUICK_CNN]
-    assert logged[0][0] == "CNN" and logged[0][1]["name"] == leaderboard.QUICK_CNN
+    assert logged[0][0] == "CNN" and logged[0][1]["name"] == leaderboard.QUICK_CNN and logged[0][1]["notebook"] == 10
     assert logged[0][1]["notes"].startswith("notebook 10 quick fallback")
     probas = evaluation.read_clip_probabilities(dataset="tiny", split="artist")
     forest = probas[leaderboard.QUICK_FOREST]
@@ -93,6 +98,7 @@ def test_fill_missing_trains_stand_ins_on_an_empty_log(tiny_tracks, isolated_cac
     np.testing.assert_allclose(forest[["classical", "metal"]].sum(axis=1), 1.0)
     row = evaluation.read_results(dataset="tiny").iloc[-1]
     assert row["model"] == leaderboard.QUICK_FOREST and row["notes"] == "notebook 10 quick fallback"
+    assert row["notebook"] == "10" and row["fit_time_s"] >= 0 and row["n_params"] > 0
     assert row["clip_accuracy"] == pytest.approx(
         np.mean(forest[["classical", "metal"]].idxmax(axis=1) == forest["true"]))
     # musicnn is not a CNN of notebook 05: the CNN stand-in is still needed
@@ -103,15 +109,3 @@ def test_fill_missing_trains_stand_ins_on_an_empty_log(tiny_tracks, isolated_cac
     evaluation.save_clip_probabilities("recommended_cnn", sorted(test_ids), np.full((len(test_ids), 2), 0.5),
                                        classes=["classical", "metal"], dataset="tiny", split="artist")
     assert leaderboard.fill_missing(tiny_tracks, dataset="tiny") == []
-
-
-def test_log_model_logs_scores_and_probabilities(tiny_tracks, isolated_cache):
-    bundle, scores = app.train_model("CNN", tiny_tracks, dataset="tiny", epochs=1)
-    out = app.log_model(bundle, tiny_tracks, name="recommended_cnn", dataset="tiny", notes="notebook 10 test")
-    assert out["clip_accuracy"] == pytest.approx(scores["clip_accuracy"])
-    row = evaluation.read_results(dataset="tiny").iloc[-1]
-    assert row["model"] == "recommended_cnn" and row["split"] == "artist" and row["n_params"] == bundle.model.count_params()
-    saved = evaluation.read_clip_probabilities(dataset="tiny", split="artist")["recommended_cnn"]
-    np.testing.assert_allclose(saved[bundle.classes].to_numpy(), out["proba_clip"], rtol=1e-5)
-    assert list(saved["true"]) == list(out["y_true_clip"])
-    assert pd.api.types.is_float_dtype(saved["classical"])
