@@ -1,19 +1,17 @@
 """Transfer-learning experiments: pretrained embeddings, small training sets and learning curves.
 
 Taught in notebook 08 (transfer learning). The pretrained networks live in
-:mod:`mgc_helpers.models.musicnn` (a music tagger) and :mod:`mgc_helpers.models.imagenet`
-(ImageNet backbones); this module holds the *experiments* the notebook runs with them:
+:mod:`mgc_helpers.models.musicnn` (a music tagger: its embeddings, ``track_embeddings``, and
+its new genre heads, ``transfer_classifier``) and :mod:`mgc_helpers.models.imagenet`
+(ImageNet backbones, ``imagenet_classifier``); the published numbers in
+:mod:`mgc_helpers.literature`. This module holds the *experiments* the notebook runs with them:
 
-- :func:`track_patch_embeddings`: activations of a pretrained musicnn for a few 3-second
-  patches of every track, cached on disk (musicnn on a CPU costs about 0.1-0.2 s of CPU per
-  patch, so the notebook chooses how many patches per clip it can afford);
-- :func:`sample_per_genre`: ``n`` labelled training tracks per genre, at random;
+- :func:`logmel_statistics`: per-band log-mel statistics, the "no pretraining" features;
+- :func:`sample_per_genre`, :func:`subset_features`: ``n`` labelled training tracks per genre;
 - :func:`embedding_curve` and :func:`scratch_cnn_curve`: clip accuracy on the test artists
   against the number of labelled training tracks per genre (a *learning curve*), for a
   scikit-learn classifier on fixed features and for the course's CNN trained from scratch;
-- :func:`top_finetune_model`: fine-tune the top of musicnn (its penultimate dense layer)
-  with a new genre head on cached features;
-- :func:`literature_table`: published numbers on GTZAN and FMA, with their caveats.
+- :func:`summarize_curve`, :func:`plot_learning_curve`: the curves' table and picture.
 
 TensorFlow is imported only inside the functions that need it.
 
@@ -25,27 +23,16 @@ modeling learns useful representations for music information retrieval", ISMIR 2
 """
 from __future__ import annotations
 
-import functools
 import math
 import time
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import evaluation
 
-if TYPE_CHECKING:  # pragma: no cover
-    import keras
-
-    from .cache import TrackFeatures
-
 __all__ = [
-    "POOLED_PARTS",
-    "patch_indices",
-    "patch_activations",
-    "track_patch_embeddings",
-    "clip_vectors",
     "logmel_statistics",
     "sample_per_genre",
     "subset_features",
@@ -53,113 +40,10 @@ __all__ = [
     "scratch_cnn_curve",
     "summarize_curve",
     "plot_learning_curve",
-    "top_finetune_model",
-    "literature_table",
-    "imagenet_classifier",
 ]
 
-#: Columns of musicnn's ``pooled`` layer (1506 values per patch): max over time, then mean over time.
-POOLED_PARTS: dict[str, slice] = {"max_pool": slice(0, 753), "mean_pool": slice(753, 1506)}
 
-
-# --------------------------------------------------------------------------- embeddings
-def patch_indices(n_available: int, *, n_patches: int | None) -> np.ndarray:
-    """Which of a clip's ``n_available`` patches to use: ``n_patches`` evenly spread, centred ones.
-
-    Taught in notebook 08. ``n_patches=None`` (or more than available) keeps them all;
-    ``n_patches=1`` takes the middle patch (the intro of a song is often untypical).
-    """
-    if n_available < 1:
-        raise ValueError(f"a clip needs at least one patch, got {n_available}")
-    if n_patches is None or n_patches >= n_available:
-        return np.arange(n_available)
-    if n_patches < 1:
-        raise ValueError(f"n_patches must be >= 1 or None, got {n_patches}")
-    return np.floor((np.arange(n_patches) + 0.5) * n_available / n_patches).astype(int)
-
-
-@functools.lru_cache(maxsize=2)
-def _pretrained(model: str) -> "keras.Model":
-    """One frozen pretrained network per process, shared by every feature layer taken from it."""
-    from .models import musicnn
-
-    return musicnn.load_musicnn(model)
-
-
-@functools.lru_cache(maxsize=4)
-def _feature_net(model: str, layer: str) -> "keras.Model":
-    from .models import musicnn
-
-    return musicnn.feature_model(_pretrained(model), layer=layer)
-
-
-def patch_activations(
-    y: np.ndarray,
-    sr: int,
-    *,
-    model: str = "MSD_musicnn",
-    layer: str = "pooled",
-    n_patches: int | None = 1,
-    batch_size: int = 2,
-) -> np.ndarray:
-    """Activations of a pretrained musicnn layer for a few 3-second patches of a clip, ``(n_patches, dim)``.
-
-    Taught in notebook 08. ``layer="pooled"`` (musicnn) is the concatenation of
-    ``max_pool`` and ``mean_pool`` (:data:`POOLED_PARTS`, 1506 values), the input of the
-    network's dense back-end; layers that keep time (or frequency) positions are averaged
-    over them. A small ``batch_size`` keeps the memory low (about 60 MB per patch in flight).
-    Module level, so :mod:`mgc_helpers.cache` can store its results.
-    """
-    from .models import musicnn
-
-    patches = musicnn.batch_patches(y, sr)
-    patches = patches[patch_indices(len(patches), n_patches=n_patches)]
-    net = _feature_net(model, layer)
-    out = np.concatenate([np.asarray(net(patches[i:i + batch_size], training=False))
-                          for i in range(0, len(patches), batch_size)])
-    out = out.reshape(len(patches), -1, out.shape[-1]).mean(axis=1)
-    return out.astype(np.float32)
-
-
-def track_patch_embeddings(
-    tracks: pd.DataFrame,
-    *,
-    model: str = "MSD_musicnn",
-    layer: str = "pooled",
-    n_patches: int | None = 1,
-    cache: bool = True,
-    progress: bool = False,
-) -> "TrackFeatures":
-    """:func:`patch_activations` of every track (audio at 16 kHz), cached on disk like every feature.
-
-    Taught in notebook 08. Runs in this process (``n_jobs=1``): TensorFlow already uses
-    every core, and each extra worker would load its own copy of TensorFlow (~700 MB).
-    The musicnn weights are fetched first (through pip, once).
-
-    Returns
-    -------
-    mgc_helpers.cache.TrackFeatures
-        ``arrays[i]`` has shape ``(n_patches, dim)``; see :func:`clip_vectors`.
-    """
-    from . import cache as _cache
-    from .models import musicnn
-
-    musicnn.fetch_weights(quiet=not progress)
-    return _cache.track_features(tracks, kind=patch_activations, sr=musicnn.SR, n_jobs=1, cache=cache,
-                                 progress=progress, model=model, layer=layer, n_patches=n_patches)
-
-
-def clip_vectors(feats: Any, *, part: str | slice | None = None) -> np.ndarray:
-    """One vector per track: the mean of its patches' activations, ``(n_tracks, dim)``.
-
-    Taught in notebook 08. ``part`` selects columns: a name of :data:`POOLED_PARTS`
-    (e.g. ``"max_pool"``), a slice, or ``None`` (all).
-    """
-    cols = POOLED_PARTS[part] if isinstance(part, str) else (part if part is not None else slice(None))
-    return np.stack([np.asarray(a, dtype=np.float32).reshape(-1, np.shape(a)[-1]).mean(axis=0)[cols]
-                     for a in feats.arrays])
-
-
+# --------------------------------------------------------------------------- features without pretraining
 def logmel_statistics(feats: Any) -> np.ndarray:
     """Mean and standard deviation over time of every band of each track's log-mel, ``(n_tracks, 2 * n_bands)``.
 
@@ -291,11 +175,11 @@ def scratch_cnn_curve(
     pandas.DataFrame
         As :func:`embedding_curve`.
     """
-    from . import cache, training
+    from . import features, segments, training
     from .models import cnn
 
     classes = sorted(feats.tracks["genre"].unique())
-    frames = cache.seconds_to_frames(seconds, hop_length=hop_length)
+    frames = features.seconds_to_frames(seconds, hop_length=hop_length)
     n_bands = int(np.shape(feats.arrays[0])[0])
     rows = []
     for n in sizes:
@@ -303,10 +187,10 @@ def scratch_cnn_curve(
             start = time.perf_counter()
             train_ids = sample_per_genre(feats.tracks, n, seed=seed + r)["track_id"]
             train = subset_features(feats, train_ids)
-            scaler = training.Standardizer().fit(train.arrays)
-            data = training.eval_segments(train, split="train", frames=frames, hop=max(1, frames // 2),
+            scaler = segments.Standardizer().fit(train.arrays)
+            data = segments.eval_segments(train, split="train", frames=frames, hop=max(1, frames // 2),
                                           classes=classes, standardizer=scaler)
-            test = training.eval_segments(feats, split="test", frames=frames, classes=classes, standardizer=scaler)
+            test = segments.eval_segments(feats, split="test", frames=frames, classes=classes, standardizer=scaler)
             epochs = max(1, math.ceil(steps / math.ceil(len(data) / batch_size)))
             model = cnn.recommended_cnn((n_bands, frames, 1), len(classes))
             result = training.fit(model, (data.X, data.y), epochs=epochs, patience=epochs, lr=lr,
@@ -344,104 +228,3 @@ def plot_learning_curve(curve: pd.DataFrame, *, ax: Any = None, chance: float | 
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.legend(loc="lower right", fontsize=8)
     return ax
-
-
-# --------------------------------------------------------------------------- fine-tuning the top
-def top_finetune_model(
-    n_classes: int,
-    *,
-    model: str = "MSD_musicnn",
-    dropout: float = 0.5,
-    train_penultimate: bool = True,
-    base: "keras.Model | None" = None,
-) -> "keras.Model":
-    """musicnn's pretrained back-end (from the ``pooled`` features) with a new softmax head.
-
-    Taught in notebook 08. Input: the 1506 ``pooled`` values of a patch
-    (:func:`patch_activations`, cached), so training never runs the expensive convolutional
-    front-end: ``backend_bn`` (frozen) -> dropout -> ``penultimate_dense`` (200 ReLU units,
-    pretrained, fine-tuned when ``train_penultimate``) -> ``penultimate`` batch norm
-    (frozen) -> dropout -> new ``genre`` layer. Fine-tuning the whole network is the same
-    idea with :func:`mgc_helpers.models.musicnn.transfer_classifier` (``trainable=True``),
-    but each step then costs the front-end's forward and backward pass.
-
-    ``base`` (keyword-only) is an already loaded :func:`mgc_helpers.models.musicnn.load_musicnn`
-    of the same ``model`` to take the layers from (they are then *shared* with it, and
-    ``train_penultimate`` sets its dense layer's ``trainable`` flag); ``None`` loads a fresh one.
-    """
-    import keras
-    from keras import layers
-
-    from .models import musicnn
-
-    base = musicnn.load_musicnn(model) if base is None else base
-    width = base.get_layer("pooled").output.shape[-1]
-    x_in = keras.Input(shape=(width,), name="pooled")
-    x = base.get_layer("backend_bn")(x_in, training=False)
-    x = layers.Dropout(dropout, name="head_dropout1")(x)
-    dense = base.get_layer("penultimate_dense")
-    dense.trainable = bool(train_penultimate)
-    x = base.get_layer("penultimate")(dense(x), training=False)
-    x = layers.Dropout(dropout, name="head_dropout2")(x)
-    out = layers.Dense(int(n_classes), activation="softmax", name="genre")(x)
-    return keras.Model(x_in, out, name=f"{model}_top_finetune")
-
-
-# --------------------------------------------------------------------------- literature
-_LITERATURE = [
-    ("CNN trained from scratch (Pons & Serra's baseline)", "GTZAN fault-filtered", "test", 0.54,
-     "Pons & Serra 2019", "same split as the rows below"),
-    ("musicnn (MSD) embeddings + SVM", "GTZAN fault-filtered", "test", 0.772, "Pons & Serra 2019",
-     "the recipe of this notebook"),
-    ("VGGish (AudioSet) embeddings + SVM", "GTZAN fault-filtered", "test", 0.776, "Pons & Serra 2019", ""),
-    ("Jukebox embeddings + linear probe", "GTZAN fault-filtered", "test", 0.797, "Castellon et al. 2021",
-     "a 5-billion-parameter generative model"),
-    ("best known result", "GTZAN fault-filtered", "test", 0.821, "as cited by Castellon et al. 2021", ""),
-    ("VGG16 (ImageNet), fine-tuned", "GTZAN, random split", "validation", 0.75, "seed 003",
-     "songs, not artists, split: optimistic"),
-    ("ResNet34 (ImageNet), cyclic LR", "GTZAN, random split", "validation", 0.79, "seed 003",
-     "validation = model selection: optimistic"),
-    ("VGG16 (ImageNet), two-phase", "FMA small, 8 genres", "validation", 0.559, "seed 004",
-     "a harder, different dataset"),
-]
-
-
-def literature_table() -> pd.DataFrame:
-    """Published accuracies with their dataset, split and source (not comparable with the toy numbers).
-
-    Taught in notebook 08. The "fault-filtered" GTZAN split (Kereliuk, Sturm & Larsen 2015)
-    removes repeated songs and keeps artists apart; random splits of GTZAN put songs of the
-    same artist (and even repeated excerpts) on both sides and score higher.
-    """
-    return pd.DataFrame(_LITERATURE, columns=["system", "dataset", "split", "accuracy", "source", "caveat"])
-
-
-# --------------------------------------------------------------------------- the ImageNet route
-def imagenet_classifier(
-    n_classes: int,
-    *,
-    backbone: str = "vgg16",
-    image_size: int = 64,
-    weights: str | None = "imagenet",
-    head: Sequence[int] = (256, 128, 64),
-) -> tuple["keras.Model", bool]:
-    """:func:`mgc_helpers.models.imagenet.build_classifier` on square images, and whether it is really pretrained.
-
-    Taught in notebook 08. Returns ``(model, pretrained)``: ``pretrained`` is ``False``
-    when ``weights`` is ``None`` or the ImageNet weights could not be downloaded (offline:
-    :func:`~mgc_helpers.models.imagenet.load_backbone` then says so in one sentence and
-    starts from random weights), so a notebook can skip training that would not transfer.
-    """
-    import contextlib
-    import io
-
-    from .models import imagenet
-
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        model = imagenet.build_classifier(n_classes, backbone=backbone, input_shape=(image_size, image_size, 3),
-                                          weights=weights, head=tuple(head))
-    said = buffer.getvalue()
-    if said:
-        print(said.strip().splitlines()[-1])  # keras' "Downloading data from ..." line is left out
-    return model, weights == "imagenet" and "could not be downloaded" not in said

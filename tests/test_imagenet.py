@@ -1,4 +1,4 @@
-"""ImageNet backbones on spectrogram images: images, models (weights=None, small inputs), schedules, offline fallback."""
+"""ImageNet backbones on spectrogram images: images, models (weights=None, small inputs), offline fallback."""
 from __future__ import annotations
 
 import numpy as np
@@ -106,22 +106,23 @@ def test_offline_imagenet_weights_fall_back_to_random(monkeypatch, capsys):
         imagenet.load_backbone("alexnet")
 
 
-def test_one_cycle_and_cyclic_learning_rates():
-    steps = np.arange(1001)
-    lr = imagenet.one_cycle_lr(steps, total_steps=1000, max_lr=1e-2)
-    assert lr[0] == pytest.approx(1e-2 / 25) and lr.max() == pytest.approx(1e-2)
-    assert lr.argmax() == 300 and lr[-1] == pytest.approx(1e-2 / 25 / 1e4)
-    assert (np.diff(lr[:301]) >= 0).all() and (np.diff(lr[300:]) <= 0).all()
-    schedule = imagenet.one_cycle_schedule(1000, max_lr=1e-2)
-    got = [float(schedule(s)) for s in (0, 150, 300, 650, 1000)]
-    np.testing.assert_allclose(got, lr[[0, 150, 300, 650, 1000]], rtol=1e-5)
-    assert schedule.get_config()["total_steps"] == 1000
-    keras.optimizers.Adam(learning_rate=schedule)  # usable as an optimizer's rate
+def test_imagenet_classifier(monkeypatch, capsys):
+    model, pretrained = imagenet.imagenet_classifier(4, image_size=32, weights=None, head=(8,))
+    assert pretrained is False and model.output_shape == (None, 4)
 
-    c = imagenet.cyclic_lr(steps[:801], base_lr=1e-4, max_lr=1e-3, step_size=200)
-    assert c[0] == pytest.approx(1e-4) and c[200] == pytest.approx(1e-3) and c[400] == pytest.approx(1e-4)
-    assert c[100] == pytest.approx(5.5e-4)
-    c2 = imagenet.cyclic_lr(600, base_lr=0.0, max_lr=1.0, step_size=200, mode="triangular2")
-    assert c2 == pytest.approx(0.5)
-    with pytest.raises(ValueError, match="mode"):
-        imagenet.cyclic_lr(1, base_lr=0, max_lr=1, step_size=2, mode="exp")
+    def offline(n_classes, **kw):
+        print("Downloading data from https://example.invalid/w.h5")
+        print("The ImageNet weights of vgg16 could not be downloaded (offline?), so it starts from random weights.")
+        return "model"
+
+    monkeypatch.setattr(imagenet, "build_classifier", offline)
+    assert imagenet.imagenet_classifier(4, weights="imagenet") == ("model", False)
+    out = capsys.readouterr().out
+    assert "could not be downloaded" in out and "Downloading" not in out
+    monkeypatch.setattr(imagenet, "build_classifier", lambda n, **kw: "m")
+    assert imagenet.imagenet_classifier(4, weights="imagenet") == ("m", True)
+
+
+def test_the_learning_rate_schedules_live_in_training_only():
+    for name in ("one_cycle_lr", "cyclic_lr", "one_cycle_schedule", "_one_cycle_class"):
+        assert not hasattr(imagenet, name)

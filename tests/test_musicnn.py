@@ -203,7 +203,7 @@ def test_frozen_model_has_no_trainable_weights_and_batchnorm_in_inference(weight
 
 
 def test_fine_tuning_updates_weights_but_not_frozen_batchnorm(weights):
-    clf = musicnn.transfer_classifier(3, model="MTT_vgg", trainable=True)
+    clf = musicnn.transfer_classifier(3, model="MTT_vgg", trainable=True)  # inputs="patches": the whole network
     bn_before = [w.copy() for w in clf.get_layer("bn1").get_weights()]
     conv_before = clf.get_layer("conv5").get_weights()[0].copy()
     head_before = clf.get_layer("genre").get_weights()[0].copy()
@@ -303,6 +303,58 @@ def test_embeddings_layers_and_pooling(weights, clip):
         musicnn.load_musicnn("GTZAN_musicnn")
 
 
+def test_patch_indices():
+    assert musicnn.patch_indices(4, n_patches=1).tolist() == [2]
+    assert musicnn.patch_indices(4, n_patches=2).tolist() == [1, 3]
+    assert musicnn.patch_indices(3, n_patches=None).tolist() == [0, 1, 2]
+    assert musicnn.patch_indices(2, n_patches=5).tolist() == [0, 1]
+    with pytest.raises(ValueError):
+        musicnn.patch_indices(0, n_patches=1)
+    with pytest.raises(ValueError):
+        musicnn.patch_indices(4, n_patches=0)
+
+
+def test_clip_vectors_average_the_patches():
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=(2, 1506)).astype(np.float32) for _ in range(3)]
+    feats = SimpleNamespace(arrays=arrays)
+    full = musicnn.clip_vectors(feats)
+    np.testing.assert_allclose(full, np.stack([a.mean(axis=0) for a in arrays]), rtol=1e-6)
+    np.testing.assert_allclose(musicnn.clip_vectors(feats, part="mean_pool"), full[:, 753:])
+    assert musicnn.clip_vectors(feats, part=slice(0, 5)).shape == (3, 5)
+
+
+def test_patch_activations_and_the_pooled_head(weights):
+    y = np.random.default_rng(0).normal(scale=0.1, size=int(6.5 * 16000)).astype(np.float32)
+    act = musicnn.patch_activations(y, 16000, n_patches=1)
+    assert act.shape == (1, 1506) and act.dtype == np.float32
+    net = musicnn._pretrained("MSD_musicnn")  # the network patch_activations reads from
+    patch = musicnn.batch_patches(y, 16000)[1:2]  # 2 patches available; the middle one is index 1
+    ref = np.asarray(musicnn.feature_model(net, layer="max_pool")(patch))
+    np.testing.assert_allclose(act[:, :753], ref, rtol=1e-4, atol=1e-5)
+    assert musicnn.patch_activations(y, 16000, model="MTT_vgg", n_patches=None).shape == (2, 128)  # pool5
+    with pytest.raises(ValueError, match="feature layer"):
+        musicnn.patch_activations(y, 16000, layer="pool5")
+    model = musicnn.transfer_classifier(10, inputs="pooled", trainable=True, base=net)
+    trained = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    assert trained == 1506 * 200 + 200 + 200 * 10 + 10
+    assert model(act).shape == (1, 10) and np.allclose(np.asarray(model(act)).sum(), 1.0, atol=1e-5)
+    # the pooled head is the whole network's top: same output as the full classifier on the patch
+    frozen = musicnn.transfer_classifier(3, inputs="pooled", base=net)
+    assert sum(int(np.prod(w.shape)) for w in frozen.trainable_weights) == 200 * 3 + 3
+    assert frozen.get_layer("penultimate_dense") is net.get_layer("penultimate_dense")  # shared layers
+    full = musicnn.transfer_classifier(3, base=net)
+    full.get_layer("genre").set_weights(frozen.get_layer("genre").get_weights())
+    np.testing.assert_allclose(np.asarray(full(patch, training=False)), np.asarray(frozen(act, training=False)),
+                               rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="pooled"):
+        musicnn.transfer_classifier(3, model="MTT_vgg", inputs="pooled")
+    with pytest.raises(ValueError, match="inputs"):
+        musicnn.transfer_classifier(3, inputs="images", base=net)
+
+
 def test_track_embeddings_are_cached(weights, clip, tmp_path, isolated_cache, monkeypatch):
     import pandas as pd
     import soundfile as sf
@@ -314,13 +366,14 @@ def test_track_embeddings_are_cached(weights, clip, tmp_path, isolated_cache, mo
         sf.write(paths[-1], y * gain, sr)
     tracks = pd.DataFrame({"track_id": ["a", "b"], "genre": ["x", "y"], "path": [str(p) for p in paths]})
     monkeypatch.setattr(musicnn, "weights_dir", lambda: weights)  # the weights stay where they are
-    first = musicnn.track_embeddings(tracks, model="MTT_vgg", progress=False)
-    X = first.stack()
-    assert X.shape == (2, 128) and not first.failures
-    np.testing.assert_allclose(X[0], musicnn.embeddings(*__import__("mgc_helpers").audio.load(paths[0], sr=16000),
-                                                        model="MTT_vgg"), rtol=1e-5, atol=1e-6)
-    monkeypatch.setattr(musicnn, "embeddings", lambda *a, **k: pytest.fail("recomputed despite the cache"))
-    np.testing.assert_array_equal(musicnn.track_embeddings(tracks, model="MTT_vgg", progress=False).stack(), X)
+    first = musicnn.track_embeddings(tracks, model="MTT_vgg", n_patches=None)
+    assert [np.shape(a) for a in first.arrays] == [(2, 128), (2, 128)] and not first.failures
+    X = musicnn.clip_vectors(first)
+    y16, _ = __import__("mgc_helpers").audio.load(paths[0], sr=16000)
+    np.testing.assert_allclose(X[0], musicnn.embeddings(y16, 16000, model="MTT_vgg"), rtol=1e-5, atol=1e-6)
+    monkeypatch.setattr(musicnn, "_run", lambda *a, **k: pytest.fail("recomputed despite the cache"))
+    again = musicnn.track_embeddings(tracks, model="MTT_vgg", n_patches=None)
+    np.testing.assert_array_equal(musicnn.clip_vectors(again), X)
 
 
 # --------------------------------------------------------------------------- fetching the wheel

@@ -5,8 +5,8 @@ Taught in notebook 08 (transfer learning). A log-mel spectrogram becomes a 3-cha
 ImageNet extracts features, and a new head classifies genres: seed 003's 256-128-64
 dense layers. Training goes in two phases (seed 004): first the head alone on the frozen
 backbone, then the top blocks unfrozen at a lower learning rate (:func:`two_phase_fit`);
-seed 003 adds cyclical learning rates and the 1cycle policy (:func:`one_cycle_lr`,
-:func:`cyclic_lr`).
+seed 003 adds cyclical learning rates and the 1cycle policy, the course's one copy of which
+is :class:`mgc_helpers.training.CyclicSchedule` and :func:`mgc_helpers.training.one_cycle_schedule`.
 
 ``weights="imagenet"`` downloads the weights (Keras caches them in ``~/.keras``) when the
 machine is online (Colab, Binder). Offline one sentence says so and the network starts
@@ -22,7 +22,6 @@ hyper-parameters", 2018.
 """
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
@@ -40,9 +39,7 @@ __all__ = [
     "build_classifier",
     "unfreeze_top",
     "two_phase_fit",
-    "one_cycle_lr",
-    "cyclic_lr",
-    "one_cycle_schedule",
+    "imagenet_classifier",
 ]
 
 #: Backbone name -> (``keras.applications`` constructor, module with ``preprocess_input``).
@@ -287,74 +284,42 @@ def two_phase_fit(
     return first, second
 
 
-# --------------------------------------------------------------------------- learning-rate schedules
-def one_cycle_lr(
-    step: Any,
+def imagenet_classifier(
+    n_classes: int,
     *,
-    total_steps: int,
-    max_lr: float,
-    pct_start: float = 0.3,
-    div_factor: float = 25.0,
-    final_div_factor: float = 1e4,
-    xp: Any = np,
-) -> Any:
-    """Smith's 1cycle policy (cosine form): warm up from ``max_lr/div_factor`` to ``max_lr``, then anneal.
+    backbone: str = "vgg16",
+    image_size: int = 64,
+    weights: str | None = "imagenet",
+    head: Sequence[int] = (256, 128, 64),
+) -> tuple["keras.Model", bool]:
+    """:func:`build_classifier` on square images, and whether it is really pretrained.
 
-    Taught in notebook 08 (seed 003). During the first ``pct_start`` of the steps the rate
-    rises, then it falls to ``max_lr / (div_factor * final_div_factor)``. ``xp`` is the
-    array module (NumPy, or ``keras.ops`` inside :func:`one_cycle_schedule`).
+    Taught in notebook 08. Returns ``(model, pretrained)``: ``pretrained`` is ``False``
+    when ``weights`` is ``None`` or the ImageNet weights could not be downloaded (offline:
+    :func:`load_backbone` then says so in one sentence and starts from random weights), so
+    a notebook can skip training that would not transfer.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of genres.
+    backbone, weights, head : keyword-only
+        As :func:`build_classifier`.
+    image_size : int, keyword-only
+        Images of ``(image_size, image_size, 3)``.
+
+    Returns
+    -------
+    (keras.Model, bool)
     """
-    start, low = max_lr / div_factor, max_lr / (div_factor * final_div_factor)
-    step = xp.cast(step, "float32") if xp is not np else np.asarray(step, dtype=np.float64)
-    up = max(1.0, pct_start * total_steps)
-    down = max(1.0, total_steps - up)
-    p_up = xp.minimum(step / up, 1.0)
-    p_down = xp.clip((step - up) / down, 0.0, 1.0)
-    rising = max_lr + (start - max_lr) / 2 * (1 + xp.cos(np.pi * p_up))
-    falling = low + (max_lr - low) / 2 * (1 + xp.cos(np.pi * p_down))
-    return xp.where(step < up, rising, falling)
+    import contextlib
+    import io
 
-
-def cyclic_lr(step: Any, *, base_lr: float, max_lr: float, step_size: int, mode: str = "triangular") -> np.ndarray:
-    """Smith's cyclical learning rate: a triangle between ``base_lr`` and ``max_lr`` every ``2*step_size`` steps.
-
-    Taught in notebook 08 (seed 003). ``mode="triangular2"`` halves the amplitude every cycle.
-    """
-    step = np.asarray(step, dtype=np.float64)
-    cycle = np.floor(1 + step / (2 * step_size))
-    x = np.abs(step / step_size - 2 * cycle + 1)
-    scale = 1.0 if mode == "triangular" else 1.0 / 2.0 ** (cycle - 1)
-    if mode not in ("triangular", "triangular2"):
-        raise ValueError(f"mode must be 'triangular' or 'triangular2', got {mode!r}")
-    return base_lr + (max_lr - base_lr) * np.maximum(0.0, 1 - x) * scale
-
-
-@functools.lru_cache(maxsize=1)
-def _one_cycle_class() -> type:
-    import keras
-
-    @keras.saving.register_keras_serializable(package="mgc_helpers")
-    class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
-        """1cycle learning-rate schedule (see :func:`one_cycle_lr`)."""
-
-        def __init__(self, total_steps: int, max_lr: float, pct_start: float = 0.3, div_factor: float = 25.0,
-                     final_div_factor: float = 1e4) -> None:
-            self.config = dict(total_steps=int(total_steps), max_lr=float(max_lr), pct_start=float(pct_start),
-                               div_factor=float(div_factor), final_div_factor=float(final_div_factor))
-
-        def __call__(self, step: Any) -> Any:
-            return one_cycle_lr(step, xp=keras.ops, **self.config)
-
-        def get_config(self) -> dict[str, Any]:
-            return dict(self.config)
-
-    return OneCycle
-
-
-def one_cycle_schedule(total_steps: int, *, max_lr: float, pct_start: float = 0.3, div_factor: float = 25.0,
-                       final_div_factor: float = 1e4) -> Any:
-    """A Keras learning-rate schedule following :func:`one_cycle_lr`: ``keras.optimizers.Adam(one_cycle_schedule(...))``.
-
-    Taught in notebook 08 (seed 003). ``total_steps`` = epochs x batches per epoch.
-    """
-    return _one_cycle_class()(total_steps, max_lr, pct_start, div_factor, final_div_factor)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        model = build_classifier(n_classes, backbone=backbone, input_shape=(image_size, image_size, 3),
+                                 weights=weights, head=tuple(head))
+    said = buffer.getvalue()
+    if said:
+        print(said.strip().splitlines()[-1])  # keras' "Downloading data from ..." line is left out
+    return model, weights == "imagenet" and "could not be downloaded" not in said

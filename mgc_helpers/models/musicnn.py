@@ -102,8 +102,11 @@ __all__ = [
     "top_tags",
     "feature_model",
     "embeddings",
-    "embedding_features",
+    "POOLED_PARTS",
+    "patch_indices",
+    "patch_activations",
     "track_embeddings",
+    "clip_vectors",
     "transfer_classifier",
 ]
 
@@ -146,10 +149,12 @@ MSD_TAGS: tuple[str, ...] = (
 #: Tag names per training dataset.
 TAGS: dict[str, tuple[str, ...]] = {"MTT": MTT_TAGS, "MSD": MSD_TAGS}
 
-#: Named layers whose activations :func:`embeddings` can return (as in the original extractor),
-#: plus ``"tags"`` (the probabilities). Default first.
+#: Named layers whose activations :func:`embeddings` and :func:`patch_activations` can return (as in the
+#: original extractor, plus musicnn's ``"pooled"``: max_pool and mean_pool side by side), and ``"tags"``
+#: (the probabilities). :func:`embeddings`' default first.
 FEATURE_LAYERS: dict[str, tuple[str, ...]] = {
-    "musicnn": ("max_pool", "mean_pool", "penultimate", "timbral", "temporal", "cnn1", "cnn2", "cnn3", "tags"),
+    "musicnn": ("max_pool", "mean_pool", "pooled", "penultimate", "timbral", "temporal", "cnn1", "cnn2", "cnn3",
+                "tags"),
     "vgg": ("pool5", "pool4", "pool3", "pool2", "pool1", "tags"),
 }
 
@@ -390,7 +395,8 @@ def build_musicnn(
 
     Layers you can read activations from (:data:`FEATURE_LAYERS`): ``timbral`` (408
     channels per frame), ``temporal`` (153), ``cnn1``, ``cnn2``, ``cnn3`` (mid-end, 64
-    each), ``max_pool`` and ``mean_pool`` (753 each), ``penultimate`` (``backend_units``).
+    each), ``max_pool`` and ``mean_pool`` (753 each), ``pooled`` (both side by side, 1506),
+    ``penultimate`` (``backend_units``).
     """
     import keras
     from keras import layers
@@ -580,9 +586,15 @@ def load_musicnn(
     return net
 
 
+@functools.lru_cache(maxsize=2)
+def _pretrained(model: str) -> "keras.Model":
+    """One frozen pretrained network per process, shared by every feature layer taken from it."""
+    return load_musicnn(model)
+
+
 @functools.lru_cache(maxsize=8)
 def _inference_model(model: str, layer: str) -> "keras.Model":
-    return feature_model(load_musicnn(model), layer=layer)
+    return feature_model(_pretrained(model), layer=layer)
 
 
 def feature_model(net: "keras.Model", *, layer: str) -> "keras.Model":
@@ -733,13 +745,74 @@ def embeddings(
     return (flat.mean(axis=0) if pool == "mean" else flat.max(axis=0)).astype(np.float32)
 
 
-def embedding_features(y: np.ndarray, sr: int, *, model: str = "MSD_musicnn", layer: str | None = None,
-                       pool: str = "mean") -> np.ndarray:
-    """:func:`embeddings` as a feature function for :func:`mgc_helpers.cache.extract` (module level, cacheable).
+#: Columns of musicnn's ``pooled`` layer (1506 values per patch): max over time, then mean over time.
+POOLED_PARTS: dict[str, slice] = {"max_pool": slice(0, 753), "mean_pool": slice(753, 1506)}
 
-    Taught in notebook 08.
+
+def _patch_layer(model: str, layer: str | None) -> str:
+    """The layer :func:`patch_activations` reads: default ``"pooled"`` (musicnn) or ``"pool5"`` (vgg)."""
+    arch = _arch(_check_model(model))
+    layer = ("pool5" if arch == "vgg" else "pooled") if layer is None else layer
+    if layer not in FEATURE_LAYERS[arch]:
+        raise ValueError(f"{model} has no feature layer {layer!r}; try one of {FEATURE_LAYERS[arch]}")
+    return layer
+
+
+def patch_indices(n_available: int, *, n_patches: int | None) -> np.ndarray:
+    """Which of a clip's ``n_available`` patches to use: ``n_patches`` evenly spread, centred ones.
+
+    Taught in notebook 08. ``n_patches=None`` (or more than available) keeps them all;
+    ``n_patches=1`` takes the middle patch (the intro of a song is often untypical).
     """
-    return embeddings(y, sr, model=model, layer=layer, pool=pool)
+    if n_available < 1:
+        raise ValueError(f"a clip needs at least one patch, got {n_available}")
+    if n_patches is None or n_patches >= n_available:
+        return np.arange(n_available)
+    if n_patches < 1:
+        raise ValueError(f"n_patches must be >= 1 or None, got {n_patches}")
+    return np.floor((np.arange(n_patches) + 0.5) * n_available / n_patches).astype(int)
+
+
+def patch_activations(
+    y: np.ndarray,
+    sr: int,
+    *,
+    model: str = "MSD_musicnn",
+    layer: str | None = None,
+    n_patches: int | None = 1,
+    batch_size: int = 2,
+) -> np.ndarray:
+    """Activations of a pretrained layer for a few 3-second patches of a clip, shape ``(n_patches, dim)``.
+
+    Taught in notebook 08; the feature function of :func:`track_embeddings` (module level,
+    so :mod:`mgc_helpers.cache` can store its results) and the input of a
+    :func:`transfer_classifier` built with ``inputs="pooled"``.
+
+    Parameters
+    ----------
+    y, sr
+        Mono clip and its sample rate (resampled to 16 kHz).
+    model : str, keyword-only
+        One of :data:`MODELS`.
+    layer : str, optional, keyword-only
+        A name of :data:`FEATURE_LAYERS`; default ``"pooled"`` for musicnn (``max_pool`` and
+        ``mean_pool`` side by side, :data:`POOLED_PARTS`, 1506 values: the input of the
+        dense back-end) and ``"pool5"`` for vgg. Layers that keep time (or frequency)
+        positions are averaged over them.
+    n_patches : int or None, keyword-only
+        Patches used (:func:`patch_indices`: evenly spread; ``None``: all).
+    batch_size : int, keyword-only
+        Patches per forward pass (about 60 MB of memory per patch in flight).
+
+    Returns
+    -------
+    numpy.ndarray, float32, shape ``(n_patches, n_channels)``
+    """
+    layer = _patch_layer(model, layer)
+    patches = batch_patches(y, sr)
+    patches = patches[patch_indices(len(patches), n_patches=n_patches)]
+    out = _run(_resolve(model, layer), patches, batch_size)
+    return out.reshape(len(patches), -1, out.shape[-1]).mean(axis=1).astype(np.float32)
 
 
 def track_embeddings(
@@ -747,29 +820,44 @@ def track_embeddings(
     *,
     model: str = "MSD_musicnn",
     layer: str | None = None,
-    pool: str = "mean",
-    n_jobs: int = 1,
+    n_patches: int | None = 1,
     cache: bool = True,
-    progress: bool = True,
+    progress: bool = False,
 ) -> Any:
-    """Embeddings of every track of a tracks table, cached on disk like every other feature.
+    """:func:`patch_activations` of every track of a tracks table, cached on disk like every other feature.
 
     Taught in notebook 08. A thin wrapper of :func:`mgc_helpers.cache.track_features`
-    (``kind=embedding_features``, audio loaded at 16 kHz); the cache key covers the file,
-    the model, the layer and the pooling. ``n_jobs=1`` by default: TensorFlow already uses
-    every core, and each extra worker would load its own copy of the network.
+    (audio loaded at 16 kHz); the cache key covers the file, the model, the layer and the
+    number of patches. It runs in this process: TensorFlow already uses every core, and
+    each extra worker would load its own copy of TensorFlow (~700 MB). The weights are
+    fetched first (:func:`fetch_weights`, through pip, once). musicnn on a CPU costs about
+    0.1-0.2 s per patch, so the caller chooses how many patches per clip it can afford.
 
     Returns
     -------
     mgc_helpers.cache.TrackFeatures
-        ``.stack()`` gives the ``(n_tracks, n_channels)`` matrix.
+        ``arrays[i]`` has shape ``(n_patches, n_channels)``; :func:`clip_vectors` gives one
+        row per track.
     """
     from .. import cache as _cache
 
-    layer = _default_layer(_check_model(model)) if layer is None else layer
-    fetch_weights(quiet=not progress)  # before the workers start (they would each download it)
-    return _cache.track_features(tracks, kind=embedding_features, sr=SR, n_jobs=n_jobs, cache=cache,
-                                 progress=progress, model=model, layer=layer, pool=pool)
+    layer = _patch_layer(model, layer)
+    fetch_weights(quiet=not progress)
+    return _cache.track_features(tracks, kind=patch_activations, sr=SR, n_jobs=1, cache=cache,
+                                 progress=progress, model=model, layer=layer, n_patches=n_patches)
+
+
+def clip_vectors(feats: Any, *, part: str | slice | None = None) -> np.ndarray:
+    """One vector per track: the mean of its patches' activations, shape ``(n_tracks, dim)``.
+
+    Taught in notebook 08 (the features of embeddings + a scikit-learn classifier). ``feats``
+    is :func:`track_embeddings`'s output; ``part`` selects columns: a name of
+    :data:`POOLED_PARTS` (e.g. ``"max_pool"``, Pons & Serra's features), a slice, or
+    ``None`` (all).
+    """
+    cols = POOLED_PARTS[part] if isinstance(part, str) else (part if part is not None else slice(None))
+    return np.stack([np.asarray(a, dtype=np.float32).reshape(-1, np.shape(a)[-1]).mean(axis=0)[cols]
+                     for a in feats.arrays])
 
 
 # --------------------------------------------------------------------------- fine-tuning
@@ -777,43 +865,78 @@ def transfer_classifier(
     n_classes: int,
     *,
     model: str = "MSD_musicnn",
+    inputs: str = "patches",
     layer: str | None = None,
     trainable: bool = False,
     dropout: float = 0.5,
     hidden: int = 0,
+    base: "keras.Model | None" = None,
 ) -> "keras.Model":
     """A pretrained musicnn/VGG body with a new softmax head for ``n_classes`` genres.
 
-    Taught in notebook 08. Input: log-mel patches (:func:`batch_patches`); output: class
-    probabilities per patch (vote over a clip's patches). ``trainable=False`` trains only
-    the head (the body stays in inference mode); ``trainable=True`` fine-tunes the body too
-    (batch norm kept frozen) -- then use a small learning rate (e.g. 1e-4).
+    Taught in notebook 08. The new head is ``dropout -> [hidden ReLU layer] -> genre``
+    (softmax) on the pretrained layer ``layer``; the body below it is pretrained. Batch
+    norm of the body always runs in inference mode with its pretrained statistics.
 
     Parameters
     ----------
     n_classes : int
         Number of genres.
-    model, layer : str, keyword-only
-        Pretrained model and the layer the head reads (default ``"penultimate"`` for musicnn,
-        ``"pool5"`` for vgg); layers with time positions are mean-pooled first.
+    model : str, keyword-only
+        One of :data:`MODELS`.
+    inputs : {"patches", "pooled"}, keyword-only
+        ``"patches"``: the whole network, on log-mel patches (:func:`batch_patches`; output
+        per patch, vote over a clip's patches). ``"pooled"`` (musicnn only): only the dense
+        back-end, on the cached ``pooled`` activations of a patch (:func:`patch_activations`,
+        1506 values), so training never runs the expensive convolutional front-end:
+        ``backend_bn`` -> dropout -> ``penultimate_dense`` (200 ReLU units) ->
+        ``penultimate`` batch norm -> the new head.
+    layer : str, optional, keyword-only
+        The pretrained layer the head reads (default ``"penultimate"`` for musicnn, ``"pool5"``
+        for vgg; ``inputs="pooled"`` needs ``"penultimate"``); layers with time positions are
+        mean-pooled first.
     trainable : bool, keyword-only
-        Fine-tune the body as well.
+        Fine-tune the pretrained body too (its dense and convolutional weights; then use a
+        small learning rate, e.g. 1e-4); ``False`` trains the head only.
     dropout : float, keyword-only
-        Dropout before the new layers.
+        Dropout before the new layers (and, with ``inputs="pooled"``, before the pretrained
+        dense layer, as in musicnn).
     hidden : int, keyword-only
         Units of an extra ReLU layer in the head (0: none).
+    base : keras.Model, optional, keyword-only
+        An already loaded :func:`load_musicnn` of ``model`` to take the layers from (they are
+        then *shared* with it, and ``trainable`` sets their flags); default: a fresh one.
+
+    Returns
+    -------
+    keras.Model
     """
     import keras
     from keras import layers
 
     _check_model(model)
+    if inputs not in ("patches", "pooled"):
+        raise ValueError(f"inputs must be 'patches' or 'pooled', got {inputs!r}")
     layer = layer or ("pool5" if _arch(model) == "vgg" else "penultimate")
-    base = load_musicnn(model, trainable=trainable)
-    x = base.get_layer(layer).output
-    if len(x.shape) > 2:
-        x = layers.GlobalAveragePooling1D(name="head_pool")(layers.Reshape((-1, x.shape[-1]), name="head_flat")(x))
-    x = layers.Dropout(dropout, name="head_dropout")(x)
+    if inputs == "pooled" and (_arch(model) != "musicnn" or layer != "penultimate"):
+        raise ValueError("inputs='pooled' needs a musicnn model and layer='penultimate' (its dense back-end)")
+    if base is None:
+        base = load_musicnn(model, trainable=trainable)
+    if inputs == "pooled":
+        x_in = keras.Input(shape=(base.get_layer("pooled").output.shape[-1],), name="pooled")
+        x = layers.Dropout(dropout, name="head_dropout1")(base.get_layer("backend_bn")(x_in, training=False))
+        dense = base.get_layer("penultimate_dense")
+        dense.trainable = bool(trainable)
+        x = base.get_layer("penultimate")(dense(x), training=False)
+        x = layers.Dropout(dropout, name="head_dropout2")(x)
+        name = f"{model}_top_finetune"
+    else:
+        x_in, x = base.input, base.get_layer(layer).output
+        if len(x.shape) > 2:
+            x = layers.GlobalAveragePooling1D(name="head_pool")(layers.Reshape((-1, x.shape[-1]), name="head_flat")(x))
+        x = layers.Dropout(dropout, name="head_dropout")(x)
+        name = f"{model}_transfer"
     if hidden:
         x = layers.Dense(hidden, activation="relu", name="head_hidden")(x)
-    out = layers.Dense(n_classes, activation="softmax", name="genre")(x)
-    return keras.Model(base.input, out, name=f"{model}_transfer")
+    out = layers.Dense(int(n_classes), activation="softmax", name="genre")(x)
+    return keras.Model(x_in, out, name=name)
