@@ -34,7 +34,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from . import audio, cache, config, evaluation, features
+from . import audio, cache, config, evaluation, features, segments
 
 __all__ = [
     "MODEL_KINDS",
@@ -170,7 +170,7 @@ class GenreModel:
     classes : list of str
     features : dict
         Feature settings (``kind`` = ``"logmel"``, ``"mfcc"`` or ``"musicnn"``, and its parameters).
-    standardizer : mgc_helpers.training.Standardizer or None
+    standardizer : mgc_helpers.segments.Standardizer or None
         Per-band statistics of the training split (``None`` for musicnn embeddings).
     segment_seconds : float
         Length of the segments the network classifies.
@@ -290,14 +290,14 @@ def _decode(data: bytes, *, name: str, sr: int | None, max_seconds: float) -> tu
 
 
 def decode_upload(data: bytes, *, name: str = "upload", sr: int | None = config.SAMPLE_RATE,
-                  max_seconds: float = MAX_AUDIO_SECONDS) -> tuple[np.ndarray, int]:
+                  max_seconds: float | None = None) -> tuple[np.ndarray, int]:
     """Decode an uploaded file's bytes into mono samples with :func:`mgc_helpers.audio.load`.
 
     Taught in notebook 10. The bytes are written to a temporary file (keeping the name's
     extension, which helps the decoders) and loaded at ``sr``: WAV, FLAC, OGG and MP3 work;
-    stereo is averaged and any sample rate is resampled. Only the first ``max_seconds`` are
-    decoded; a longer file is cut there, with a warning (:func:`predict_file` puts it in
-    :attr:`Prediction.note` instead).
+    stereo is averaged and any sample rate is resampled. Only the first ``max_seconds``
+    (default :data:`MAX_AUDIO_SECONDS`) are decoded; a longer file is cut there, with a warning
+    (:func:`predict_file` puts it in :attr:`Prediction.note` instead).
 
     Returns
     -------
@@ -309,7 +309,7 @@ def decode_upload(data: bytes, *, name: str = "upload", sr: int | None = config.
     ClipError
         ``"Could not read this file: ..."`` when the bytes are empty or not audio.
     """
-    y, rate, note = _decode(data, name=name, sr=sr, max_seconds=max_seconds)
+    y, rate, note = _decode(data, name=name, sr=sr, max_seconds=max_seconds or MAX_AUDIO_SECONDS)
     if note:
         warnings.warn(note, stacklevel=2)
     return y, rate
@@ -353,13 +353,11 @@ def _segment_inputs(bundle: GenreModel, y: np.ndarray, sr: int) -> tuple[np.ndar
         X = transfer.patch_activations(y, sr, n_patches=None, **params)
         step = musicnn.N_FRAMES * musicnn.HOP_LENGTH / musicnn.SR
         return X, np.arange(len(X)) * step
-    from . import training
-
     A = features.FEATURE_KINDS[kind](y, sr, **bundle.feature_params())
     one = cache.TrackFeatures(pd.DataFrame({"track_id": ["clip"], "genre": [bundle.classes[0]], "split": ["clip"]}),
                               [A], {})
     hop = max(1, bundle.frames // 2)  # half-overlapping segments: more votes per clip
-    data = training.eval_segments(one, split="clip", frames=bundle.frames, hop=hop, classes=bundle.classes,
+    data = segments.eval_segments(one, split="clip", frames=bundle.frames, hop=hop, classes=bundle.classes,
                                   standardizer=bundle.standardizer)
     step = hop * bundle.features["hop_length"] / sr
     return data.X, np.arange(len(data)) * step
@@ -397,12 +395,12 @@ def predict_clip(bundle: GenreModel, y: np.ndarray, sr: int) -> Prediction:
 
 
 def predict_file(bundle: GenreModel, source: str | os.PathLike | tuple[str, bytes], *,
-                 max_seconds: float = MAX_AUDIO_SECONDS) -> tuple[Prediction, np.ndarray]:
+                 max_seconds: float | None = None) -> tuple[Prediction, np.ndarray]:
     """Load (or decode) a file and classify it; returns the prediction and the samples.
 
     Taught in notebook 10. ``source`` is a path or an uploaded ``(name, bytes)`` pair
-    (:func:`mgc_helpers.widgets.uploaded_files`). Only the first ``max_seconds`` are read; when
-    the file is longer, :attr:`Prediction.note` says so.
+    (:func:`mgc_helpers.widgets.uploaded_files`). Only the first ``max_seconds`` (default
+    :data:`MAX_AUDIO_SECONDS`) are read; when the file is longer, :attr:`Prediction.note` says so.
 
     Returns
     -------
@@ -415,6 +413,7 @@ def predict_file(bundle: GenreModel, source: str | os.PathLike | tuple[str, byte
     ClipError
         Unreadable, too short or silent audio; the message starts with ``"Could not"``.
     """
+    max_seconds = max_seconds or MAX_AUDIO_SECONDS
     if isinstance(source, tuple):
         name, data = source
         y, sr, note = _decode(data, name=name, sr=bundle.sr, max_seconds=max_seconds)
@@ -431,20 +430,18 @@ def predict_file(bundle: GenreModel, source: str | os.PathLike | tuple[str, byte
 # --------------------------------------------------------------------------- training
 def _train_spectrogram(kind: str, recipe: Recipe, tracks: pd.DataFrame, *, classes: list[str], epochs: int,
                        live_plot: Any, seed: int) -> tuple[GenreModel, Any, Any]:
-    """Cached features, training-split standardiser, random crops, :func:`mgc_helpers.training.fit`."""
+    """Cached features, training-split standardiser, random crops (:class:`mgc_helpers.segments.Pipeline`), fit."""
     from . import training
 
     params = {k: v for k, v in recipe.features.items() if k != "kind"}
     feats = cache.track_features(tracks, kind=recipe.features["kind"], progress=False, **params)
-    bundle = GenreModel(kind, None, classes, dict(recipe.features), training.fit_standardizer(feats))
-    common = dict(frames=bundle.frames, classes=classes, standardizer=bundle.standardizer)
-    valid = training.eval_segments(feats, split="valid", **common)
-    test = training.eval_segments(feats, split="test", **common)
-    train_ds = training.train_dataset(feats, batch_size=recipe.batch_size, crops_per_track=recipe.crops_per_track,
-                                      seed=seed, **common)
-    net = recipe.build((int(np.shape(feats.arrays[0])[0]), bundle.frames, 1), len(classes))
-    result = training.fit(net, train_ds, validation=valid, epochs=epochs, patience=epochs, lr=recipe.lr,
-                          schedule=recipe.schedule, live_plot=live_plot, seed=seed)
+    bundle = GenreModel(kind, None, classes, dict(recipe.features), segments.fit_standardizer(feats))
+    pipe = segments.Pipeline(feats, frames=bundle.frames, classes=classes, standardizer=bundle.standardizer)
+    train_ds = pipe.train_dataset(batch_size=recipe.batch_size, crops_per_track=recipe.crops_per_track, seed=seed)
+    net = recipe.build(pipe.input_shape, len(classes))
+    result = training.fit(net, train_ds, validation=pipe.eval_segments("valid"), epochs=epochs, patience=epochs,
+                          lr=recipe.lr, schedule=recipe.schedule, live_plot=live_plot, seed=seed)
+    test = pipe.eval_segments("test")
     bundle.model = result.model
     return bundle, test, result
 
@@ -459,12 +456,12 @@ def _train_musicnn(kind: str, recipe: Recipe, tracks: pd.DataFrame, *, classes: 
     per = [len(a) for a in emb.arrays]
     P = np.concatenate([np.asarray(a, dtype=np.float32) for a in emb.arrays])
     owner = np.repeat(emb.tracks["track_id"].astype(str).to_numpy(), per)
-    y = training.class_index(np.repeat(emb.tracks["genre"].to_numpy(), per), classes)
+    y = segments.class_index(np.repeat(emb.tracks["genre"].to_numpy(), per), classes)
     part = np.repeat(emb.tracks["split"].to_numpy(), per)
 
     def pick(split: str) -> Any:
         rows = part == split
-        return training.SegmentData(P[rows], y[rows], owner[rows], classes)
+        return segments.SegmentData(P[rows], y[rows], owner[rows], classes)
 
     head = recipe.build((P.shape[-1],), len(classes))
     train = pick("train")
@@ -625,15 +622,13 @@ def load_model(name: str, *, folder: str | os.PathLike | None = None) -> GenreMo
         No model of that name (the message lists the saved ones), or one of its two files is
         unreadable (the message names the file and what is wrong).
     """
-    from . import training
-
     weights, meta = _paths(name, folder)
     if not weights.is_file() or not meta.is_file():
         raise BundleError(f"no saved model {name!r} in {weights.parent}; saved: {saved_models(folder=folder)}")
     payload = _read_payload(meta)
     stats = payload.get("standardizer")
     try:
-        standardizer = training.Standardizer.from_dict(stats) if stats else None
+        standardizer = segments.Standardizer.from_dict(stats) if stats else None
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"{meta}: its 'standardizer' is unreadable ({type(exc).__name__}: {exc})") from None
     return GenreModel(str(payload["kind"]), _read_network(weights), list(payload["classes"]),
@@ -684,10 +679,20 @@ def load_or_train(
 
 
 def log_model(bundle: GenreModel, tracks: pd.DataFrame, *, name: str, dataset: str, split: str = "artist",
-              notes: str = "") -> dict[str, Any]:
-    """Score a :class:`GenreModel` on the test clips, log it and save its clip probabilities.
+              notebook: int | str = 10, notes: str = "") -> dict[str, Any]:
+    """Score a :class:`GenreModel` on the test clips and record it (:func:`mgc_helpers.evaluation.record`).
 
-    Taught in notebook 10 (so that the app's model joins the leaderboard and the ensembles).
+    Taught in notebook 10 (so that the app's model joins the leaderboard and the ensembles: the
+    row of the results log and the test-clip probabilities).
+
+    Parameters
+    ----------
+    bundle : GenreModel
+        A spectrogram model (musicnn models are recorded in notebook 08's way).
+    tracks : pandas.DataFrame
+        The dataset; its ``test`` split is scored.
+    name, dataset, split, notebook, notes : keyword-only
+        As :func:`mgc_helpers.evaluation.record`.
 
     Returns
     -------
@@ -701,13 +706,13 @@ def log_model(bundle: GenreModel, tracks: pd.DataFrame, *, name: str, dataset: s
     params = bundle.feature_params()
     test_tracks = tracks[tracks["split"] == "test"]
     feats = cache.track_features(test_tracks, kind=bundle.features["kind"], progress=False, **params)
-    data = training.eval_segments(feats, split="test", frames=bundle.frames, classes=bundle.classes,
+    data = segments.eval_segments(feats, split="test", frames=bundle.frames, classes=bundle.classes,
                                   standardizer=bundle.standardizer)
     scores = training.evaluate(bundle.model, data, classes=bundle.classes)
     described = f"{bundle.features['kind']} {params.get('n_mels', '')}, hop {params.get('hop_length')}, " \
                 f"{bundle.segment_seconds:g} s crops"
-    training.log(name, scores, features=described, dataset=dataset, split=split,
-                 n_params=int(bundle.model.count_params()), seconds=bundle.info.get("seconds"), notes=notes)
-    evaluation.save_clip_probabilities(name, scores["track_id_clip"], scores["proba_clip"], classes=bundle.classes,
-                                       y_true=scores["y_true_clip"], dataset=dataset, split=split)
+    evaluation.record(name, scores, notebook=notebook, dataset=dataset, split=split, features=described,
+                      params={"kind": bundle.kind, **params, "epochs": bundle.info.get("epochs")},
+                      n_params=int(bundle.model.count_params()), seconds=bundle.info.get("seconds"),
+                      classes=bundle.classes, notes=notes)
     return scores

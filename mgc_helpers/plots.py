@@ -1,8 +1,8 @@
-"""Pictures of signals, spectra, spectrograms, filter banks and confusion matrices.
+"""Pictures of signals, spectra, spectrograms, filter banks, confusion matrices and predictions.
 
 Taught from notebook 01 on (waveforms, DFT magnitudes, spectrograms), in
-notebook 02 (mel filter bank, log-mel and MFCC images, one example per genre)
-and in the evaluation notebooks (confusion matrix). Every function draws into
+notebook 02 (mel filter bank, log-mel and MFCC images, one example per genre),
+in the evaluation notebooks (confusion matrix) and in notebook 10 (a genre prediction). Every function draws into
 ``ax`` when given (so pictures can be combined with ``plt.subplots``) and returns
 the Axes, or the Figure for multi-panel pictures.
 
@@ -28,6 +28,7 @@ __all__ = [
     "filterbank",
     "genre_grid",
     "confusion_matrix",
+    "prediction",
 ]
 
 #: ``y_axis`` values accepted by :func:`spectrogram`, with their axis labels.
@@ -416,3 +417,57 @@ def confusion_matrix(
     ax.set_ylabel("True")
     ax.set_title(title if title else ("Confusion matrix (row-normalised)" if normalize else "Confusion matrix"))
     return ax
+
+
+def prediction(pred: Any, y: np.ndarray, sr: int, *, title: str = "") -> Figure:
+    """A clip's log-mel spectrogram, its genre probabilities (bars) and every segment's vote.
+
+    Taught in notebook 10 (the genre app draws it after every prediction).
+
+    Parameters
+    ----------
+    pred : mgc_helpers.bundle.Prediction
+        ``genre``, ``probabilities`` (one per genre), ``segment_proba`` of shape
+        (n_segments, n_classes), ``segment_starts`` (s) and ``classes``.
+    y : numpy.ndarray, shape (samples,)
+        The clip that was classified.
+    sr : int
+        Its sample rate.
+    title : str, keyword-only
+        Title of the spectrogram (default ``"log-mel spectrogram"``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .features import logmel_features
+
+    fig = plt.figure(figsize=(11, 5.6), layout="constrained")
+    grid = fig.add_gridspec(2, 2, height_ratios=(1.0, 1.1))
+    ax_spec = fig.add_subplot(grid[0, :])
+    S = logmel_features(np.asarray(y, dtype=np.float32), sr, n_mels=64, hop_length=512, dtype="float32")
+    spectrogram(S, sr=sr, hop_length=512, y_axis="mel", ax=ax_spec, colorbar=False,
+                title=title or "log-mel spectrogram")
+    for start in pred.segment_starts[1:]:
+        ax_spec.axvline(start, color="white", lw=0.8, ls="--")
+    _probability_bars(fig.add_subplot(grid[1, 0]), pred)
+    _segment_votes(fig.add_subplot(grid[1, 1]), pred)
+    return fig
+
+
+def _probability_bars(ax: Axes, pred: Any) -> None:
+    p = pred.probabilities
+    colours = ["tab:orange" if g == pred.genre else "tab:blue" for g in p.index]
+    ax.barh(p.index, p.to_numpy(), color=colours)
+    ax.invert_yaxis()
+    ax.set(xlim=(0, 1), xlabel="probability (mean over segments)", title=f"Predicted genre: {pred.genre}")
+
+
+def _segment_votes(ax: Axes, pred: Any) -> None:
+    ax.imshow(pred.segment_proba.T, aspect="auto", cmap="Blues", vmin=0, vmax=1, origin="upper")
+    votes = np.argmax(pred.segment_proba, axis=1)
+    ax.scatter(np.arange(len(votes)), votes, marker="o", s=30, color="tab:orange", label="vote")
+    ax.set(yticks=range(len(pred.classes)), yticklabels=pred.classes,
+           xticks=range(len(votes)), xticklabels=[f"{s:.0f}" for s in pred.segment_starts],
+           xlabel="segment start (s)", title="each segment's probabilities and vote")
+    ax.legend(loc="upper right", fontsize=7)

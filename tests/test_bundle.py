@@ -245,3 +245,17 @@ def test_load_or_train_retrains_over_an_unreadable_bundle(trained, tiny_tracks, 
     assert was_trained and fresh.info["epochs"] == 1
     again, was_trained = mb.load_or_train("CNN", tiny_tracks, dataset="tiny")
     assert not was_trained and again.info == fresh.info
+
+
+def test_log_model_records_a_row_and_the_clip_probabilities(trained, tiny_tracks, tmp_path, monkeypatch):
+    from mgc_helpers import evaluation
+
+    monkeypatch.setenv("MGC_CACHE_DIR", str(tmp_path))
+    model, _ = trained
+    scores = mb.log_model(model, tiny_tracks, name="app_cnn", dataset="tiny", split="artist", notes="test")
+    rows = evaluation.read_results()
+    assert list(rows["model"]) == ["app_cnn"] and str(rows["notebook"].iloc[0]) in ("10", "010")
+    assert rows["clip_accuracy"].iloc[0] == pytest.approx(scores["clip_accuracy"])
+    assert rows["n_params"].iloc[0] == model.model.count_params() and rows["notes"].iloc[0] == "test"
+    probas = evaluation.read_clip_probabilities(dataset="tiny", split="artist")
+    assert list(probas) == ["app_cnn"] and len(probas["app_cnn"]) == 2

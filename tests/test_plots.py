@@ -195,3 +195,25 @@ def test_confusion_matrix_with_class_indices_and_given_axes():
     # integer labels that are themselves the classes
     ax2 = plots.confusion_matrix([1, 2, 2], [1, 2, 1], labels=[1, 2])
     np.testing.assert_allclose(_heatmap_values(ax2, 2), [[1.0, 0.0], [0.5, 0.5]])
+
+
+def test_prediction_draws_the_spectrogram_bars_and_votes():
+    import pandas as pd
+
+    from mgc_helpers.bundle import Prediction
+
+    classes = ["blues", "jazz", "rock"]
+    proba = np.array([[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.6, 0.3, 0.1]])
+    mean = proba.mean(axis=0)
+    pred = Prediction("blues", pd.Series(mean, index=classes), proba, np.array([0.0, 1.5, 3.0]), classes)
+    fig = plots.prediction(pred, _sine(seconds=4.5), SR, title="a sine")
+    assert isinstance(fig, Figure)
+    ax_spec, ax_bar, ax_seg = fig.axes
+    assert ax_spec.get_title() == "a sine" and len(ax_spec.collections) == 1       # the mesh
+    assert [line.get_xdata()[0] for line in ax_spec.lines] == [1.5, 3.0]            # segment boundaries
+    bars = ax_bar.patches
+    np.testing.assert_allclose([b.get_width() for b in bars], mean)
+    assert bars[0].get_facecolor() != bars[1].get_facecolor()                      # the winner stands out
+    assert ax_bar.get_title() == "Predicted genre: blues"
+    np.testing.assert_array_equal(ax_seg.collections[0].get_offsets()[:, 1], [0, 1, 0])  # each segment's vote
+    assert [t.get_text() for t in ax_seg.get_yticklabels()] == classes

@@ -196,3 +196,24 @@ def test_widget_mode_chosen_automatically_inside_a_kernel(clip, shown, monkeypat
     monkeypatch.setattr(widgets, "use_static", lambda: False)
     box = widgets.stft_explorer(clip[: SR // 2], SR)
     assert box is not None and box.state["calls"] == 1
+
+
+# --------------------------------------------------------------------------- uploads, ipywidgets 7 and 8
+def test_uploaded_files_reads_ipywidgets_7_and_8_shapes():
+    data = b"RIFF....WAVE"
+    v7 = {"song.wav": {"metadata": {"name": "song.wav", "type": "audio/wav", "size": 12}, "content": data}}
+    v8 = ({"name": "song.wav", "type": "audio/wav", "size": 12, "content": memoryview(data),
+           "last_modified": 1700000000000},)
+
+    class Fake:
+        def __init__(self, value):
+            self.value = value
+
+    assert widgets.uploaded_files(Fake(v7)) == [("song.wav", data)]
+    assert widgets.uploaded_files(Fake(v8)) == [("song.wav", data)]
+    assert widgets.uploaded_files(v8) == [("song.wav", data)]          # the value itself
+    assert widgets.uploaded_files(Fake({})) == [] and widgets.uploaded_files(Fake(())) == []
+    two = ({"name": "a.wav", "content": memoryview(b"a")}, {"name": "b.ogg", "content": b"b"})
+    assert widgets.uploaded_files(two) == [("a.wav", b"a"), ("b.ogg", b"b")]
+    with pytest.raises(TypeError, match="unexpected upload content"):
+        widgets.uploaded_files(({"name": "x", "content": 3},))
