@@ -52,7 +52,6 @@ import json
 import os
 import struct
 import tarfile
-import tempfile
 import threading
 import zipfile
 import zlib
@@ -214,8 +213,8 @@ def _gtzan_length(track_id: str, seconds: float | None, seed: int) -> int:
     return full
 
 
-def _gtzan_clip(folder: str, genre: str, number: int, seconds: float | None, seed: int, fmt: str) -> str:
-    """Synthesise and write one clip (runs in joblib workers); returns its path relative to ``folder``."""
+def _gtzan_clip(genre: str, number: int, seconds: float | None, seed: int, fmt: str) -> tuple[str, bytes]:
+    """Synthesise one clip (runs in joblib workers); returns its archive name and its bytes."""
     import soundfile as sf
 
     from .. import toy
@@ -224,32 +223,23 @@ def _gtzan_clip(folder: str, genre: str, number: int, seconds: float | None, see
     n = _gtzan_length(track_id, seconds, seed)
     y, _ = toy.synthesize_track(genre, artist=number // 10, seed=seed, duration=n / GTZAN_SR, sr=GTZAN_SR,
                                 track=number % 10)
-    rel = f"genres/{genre}/{track_id}.{fmt}"
     buf = io.BytesIO()
     sf.write(buf, _pcm16(y[:n]), GTZAN_SR, format=fmt.upper(), subtype="PCM_16")
     data = buf.getvalue()
     if fmt == "wav" and track_id == GTZAN_TRUNCATED:
         data = data[:36]  # RIFF and fmt chunks only: the data chunk is cut off, so decoders fail
-    with open(os.path.join(folder, rel), "wb") as f:
-        f.write(data)
-    return rel
+    return f"genres/{genre}/{track_id}.{fmt}", data
 
 
-def _tar_member(tf: tarfile.TarFile, name: str, *, data: bytes | None = None, path: Path | None = None) -> None:
+def _tar_member(tf: tarfile.TarFile, name: str, data: bytes | None = None) -> None:
     info = tarfile.TarInfo(name)
     info.mtime, info.uid, info.gid, info.uname, info.gname = _MTIME, 501, 20, "", ""
-    if data is None and path is None:
+    if data is None:
         info.type, info.mode = tarfile.DIRTYPE, 0o755
         tf.addfile(info)
         return
-    info.mode = 0o644
-    if path is not None:
-        info.size = path.stat().st_size
-        with open(path, "rb") as f:
-            tf.addfile(info, f)
-    else:
-        info.size = len(data)
-        tf.addfile(info, io.BytesIO(data))
+    info.mode, info.size = 0o644, len(data)
+    tf.addfile(info, io.BytesIO(data))
 
 
 def write_gtzan(
@@ -308,23 +298,26 @@ def write_gtzan(
     entries: dict[str, dict[str, object]] = {}
     if split_lists is not None:
         entries.update(_copy_split_lists(Path(split_lists), out))
-    with tempfile.TemporaryDirectory(prefix=".gtzan-", dir=out) as tmp:
-        for g in GTZAN_GENRES:
-            (Path(tmp) / "genres" / g).mkdir(parents=True)
-        rels = Parallel(n_jobs=n_jobs)(delayed(_gtzan_clip)(tmp, g, k, seconds, seed, fmt) for g, k in jobs)
-        archive = out / "genres.tar.gz"
-        part = out / f".genres.tar.gz.{os.getpid()}.part"
+    archive = out / "genres.tar.gz"
+    part = out / f".genres.tar.gz.{os.getpid()}.part"
+    clips = Parallel(n_jobs=n_jobs, return_as="generator")(  # in order: the tar is written while workers render
+        delayed(_gtzan_clip)(g, k, seconds, seed, fmt) for g, k in jobs)
+    try:
         with open(part, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=_MTIME, filename="") as gz, \
                 tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tf:
             _tar_member(tf, "genres")
-            for g in GTZAN_GENRES:
-                _tar_member(tf, f"genres/{g}")
-                for rel in (r for r in rels if r.startswith(f"genres/{g}/")):
-                    name = rel.rsplit("/", 1)[1]
-                    if fmt == "wav":
-                        _tar_member(tf, f"genres/{g}/._{name}", data=apple_double(name))
-                    _tar_member(tf, rel, path=Path(tmp) / rel)
+            genre = None
+            for rel, data in clips:
+                g, name = rel.split("/")[1:]
+                if g != genre:
+                    _tar_member(tf, f"genres/{g}")
+                    genre = g
+                if fmt == "wav":
+                    _tar_member(tf, f"genres/{g}/._{name}", apple_double(name))
+                _tar_member(tf, rel, data)
         os.replace(part, archive)
+    finally:
+        part.unlink(missing_ok=True)
     what = f"GTZAN rehearsal ({fmt}, {len(jobs)} generated clips; seed {seed})"
     entries["gtzan_audio"] = _archive_entry(out, archive, what)
     _add_to_manifest(out, entries)
@@ -537,21 +530,34 @@ def write_fma(
     subset = table[("set", "subset")]
     sizes = ("small", "medium") if medium else ("small",)
     wanted = table[subset.isin(sizes)]
-    clips = Parallel(n_jobs=n_jobs)(
+    clips = Parallel(n_jobs=n_jobs, return_as="generator")(  # in order: the zips are written while workers render
         delayed(_fma_clip)(int(t), wanted.at[t, ("track", "genre_top")], int(wanted.at[t, ("artist", "id")]),
                            seconds, seed)
         for t in wanted.index
     )
-    audio = dict(zip((int(t) for t in wanted.index), clips))
     for size in sizes:
-        ids = [t for t in wanted.index if subset[t] in ("small",) + (("medium",) if size == "medium" else ())]
-        members = [(f"fma_{size}/{int(t):06d}"[: len(f"fma_{size}/") + 3] + f"/{int(t):06d}.mp3", audio[int(t)])
-                   for t in ids]
-        checksums = "".join(f"{hashlib.sha1(d).hexdigest()}  {n.split('/', 1)[1]}\n" for n, d in members)
-        readme = f"FMA {size} rehearsal: {len(ids)} generated tracks (not real music).\n".encode()
         paths[f"fma_{size}"] = out / f"fma_{size}.zip"
-        _write_zip(paths[f"fma_{size}"], [(f"fma_{size}/README.txt", readme),
-                                          (f"fma_{size}/checksums", checksums.encode())] + members, compress=False)
+    parts = {size: paths[f"fma_{size}"].with_name(f".fma_{size}.zip.{os.getpid()}.part") for size in sizes}
+    try:
+        zips = {size: zipfile.ZipFile(parts[size], "w") for size in sizes}
+        checksums = {size: [] for size in sizes}
+        counts = dict.fromkeys(sizes, 0)
+        for tid, data in zip(wanted.index, clips):
+            name = f"{int(tid):06d}"
+            for size in sizes:
+                if size == "medium" or subset[tid] == "small":
+                    _zip_bytes(zips[size], f"fma_{size}/{name[:3]}/{name}.mp3", data, compress=False)
+                    checksums[size].append(f"{hashlib.sha1(data).hexdigest()}  {name[:3]}/{name}.mp3\n")
+                    counts[size] += 1
+        for size in sizes:
+            _zip_bytes(zips[size], f"fma_{size}/checksums", "".join(checksums[size]).encode(), compress=True)
+            readme = f"FMA {size} rehearsal: {counts[size]} generated tracks (not real music).\n".encode()
+            _zip_bytes(zips[size], f"fma_{size}/README.txt", readme, compress=True)
+            zips[size].close()
+            os.replace(parts[size], paths[f"fma_{size}"])
+    finally:
+        for part in parts.values():
+            part.unlink(missing_ok=True)
     what = f"FMA rehearsal ({per_genre} tracks per small genre; seed {seed})"
     _add_to_manifest(out, {key: _archive_entry(out, p, what) for key, p in paths.items()})
     return paths
