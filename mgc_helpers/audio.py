@@ -12,11 +12,14 @@ Examples
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import tempfile
+import threading
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -58,14 +61,106 @@ class AudioLoadError(ValueError):
 
 
 # --------------------------------------------------------------------------- loading
-def _check_path(path: Path) -> None:
-    """Raise :class:`AudioLoadError` for paths that cannot hold audio at all."""
+#: How many bytes of a file :func:`load` looks at to tell text from audio.
+_HEAD_BYTES = 64
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of ``path``; a file this user may not read is an :class:`AudioLoadError` that says so."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(_HEAD_BYTES)
+    except PermissionError:
+        raise AudioLoadError(
+            path, "permission denied: this user may not read the file (check its permissions, e.g. `ls -l`)"
+        ) from None
+
+
+def _check_path(path: Path) -> bytes:
+    """Raise :class:`AudioLoadError` for paths that cannot hold audio at all; else return the first bytes."""
     if not path.exists():
         raise AudioLoadError(path, "the file does not exist (check the path and the working directory)")
     if path.is_dir():
         raise AudioLoadError(path, "this is a directory, not an audio file")
     if path.stat().st_size == 0:
         raise AudioLoadError(path, "the file is empty (0 bytes); it was probably not downloaded completely")
+    return _head(path)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Printable ASCII / UTF-8 throughout: an HTML error page or a note saved under an audio name."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return bool(text) and all(c.isprintable() or c in "\r\n\t" for c in text)
+
+
+def _is_mpeg(path: Path, head: bytes) -> bool:
+    """MP3 data (by name, ID3 tag or frame sync): decoded by mpg123, which writes notes to the C stderr."""
+    sync = len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+    return path.suffix.lower() in (".mp3", ".mp2", ".mpga") or head.startswith(b"ID3") or sync
+
+
+_STDERR_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _c_stderr_captured() -> Iterator[list[str]]:
+    """Catch what C libraries (mpg123's "Note: Illegal Audio-MPEG-Header...") write to file descriptor 2.
+
+    They would otherwise land in the terminal or the notebook, outside Python's
+    control. The lines are put into the yielded list when the block ends. One block at
+    a time (file descriptor 2 belongs to the whole process).
+    """
+    lines: list[str] = []
+    with _STDERR_LOCK:
+        try:
+            saved = os.dup(2)
+        except OSError:  # no file descriptor 2 at all: nothing can leak
+            yield lines
+            return
+        try:
+            with tempfile.TemporaryFile() as tmp:
+                os.dup2(tmp.fileno(), 2)
+                try:
+                    yield lines
+                finally:
+                    os.dup2(saved, 2)
+                    tmp.seek(0)
+                    lines += [ln for ln in tmp.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        finally:
+            os.close(saved)
+
+
+def _truncation(path: Path, sf_info: Any) -> str | None:
+    """What libsndfile noticed about a cut-short WAV/AIFF: its header promises more data than the file holds."""
+    import re
+
+    match = re.search(r"^data\s*:\s*(\d+)\s*\(should be (\d+)\)", sf_info.extra_info or "", flags=re.MULTILINE)
+    if match is None or int(match.group(2)) >= int(match.group(1)):
+        return None
+    promised, present = int(match.group(1)), int(match.group(2))
+    rate_bytes = max(1, sf_info.samplerate * sf_info.channels * _bytes_per_sample(sf_info.subtype))
+    return (f"truncated: its header promises {promised / rate_bytes:.2f} s of audio but the file holds only "
+            f"{present / rate_bytes:.2f} s (an incomplete download or copy)")
+
+
+def _bytes_per_sample(subtype: str) -> int:
+    return {"PCM_S8": 1, "PCM_U8": 1, "PCM_16": 2, "PCM_24": 3, "PCM_32": 4, "FLOAT": 4, "DOUBLE": 8}.get(subtype, 2)
+
+
+def _truncated(path: str | os.PathLike) -> str | None:
+    """Why a WAV/AIFF/AU file is cut short (``None`` if it is not, or if the format cannot tell).
+
+    Used by :func:`load` (a warning) and by :func:`mgc_helpers.datasets.folder.probe_file`.
+    """
+    import soundfile as sf
+
+    try:
+        return _truncation(Path(path), sf.info(str(path)))
+    except Exception:
+        return None
 
 
 def _read_soundfile(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
@@ -97,23 +192,38 @@ def _read_fallback(path: Path, offset: float, duration: float | None) -> tuple[n
     return (y[:, None] if y.ndim == 1 else y.T), int(sr_native)
 
 
-def _decode(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
+def _soundfile_detail(error: BaseException, path: Path) -> str:
+    """soundfile's message, minus libsndfile's "File does not exist" for files that exist but do not parse."""
+    detail = str(error).strip() or type(error).__name__
+    if "does not exist" in detail and path.exists():
+        return "it could not parse the file as audio"
+    return detail
+
+
+def _decode(path: Path, offset: float, duration: float | None, head: bytes) -> tuple[np.ndarray, int]:
     """Decode with soundfile, then the fallback; turn every library error into :class:`AudioLoadError`."""
-    try:
-        return _read_soundfile(path, offset, duration)
-    except AudioLoadError:
-        raise
-    except Exception as sf_error:  # soundfile.LibsndfileError, RuntimeError, ...
-        first = sf_error
-    try:
-        return _read_fallback(path, offset, duration)
-    except Exception as fallback_error:
-        detail = str(first).strip() or type(first).__name__
-        reason = (
-            "it is not a readable audio file (not an audio format, or its header is corrupt/truncated). "
-            f"soundfile said: {detail}"
-        )
-        raise AudioLoadError(path, reason) from fallback_error
+    quiet = _c_stderr_captured() if _is_mpeg(path, head) else contextlib.nullcontext([])
+    with quiet as notes:
+        try:
+            return _read_soundfile(path, offset, duration)
+        except AudioLoadError:
+            raise
+        except Exception as sf_error:  # soundfile.LibsndfileError, RuntimeError, ...
+            first = sf_error
+        try:
+            return _read_fallback(path, offset, duration)
+        except Exception as fallback_error:
+            second = fallback_error
+    if _looks_like_text(head):
+        shown = head.decode("utf-8").strip().splitlines()[0][:40]
+        reason = (f"it is not a readable audio file but a text file (it starts with {shown!r}): "
+                  "perhaps an error page saved under an audio name")
+    else:
+        reason = ("it is not a readable audio file (not an audio format, or its header is corrupt/truncated). "
+                  f"soundfile said: {_soundfile_detail(first, path)}")
+        if notes:
+            reason += f"; the MP3 decoder said: {' / '.join(dict.fromkeys(notes))[:300]}"
+    raise AudioLoadError(path, reason) from second
 
 
 def load(
@@ -156,9 +266,17 @@ def load(
     Raises
     ------
     AudioLoadError
-        The file is missing, a directory, empty, not audio, corrupt, decodes to zero
-        samples, or ``offset`` lies beyond its end. The message names the file.
+        The file is missing, a directory, empty, not readable by this user, not audio
+        (a text file is named as such), corrupt, decodes to zero samples, or ``offset``
+        lies beyond its end. The message names the file (and, for MP3, what the
+        decoder said: mpg123's notes are captured, never printed).
         A *silent* file loads fine: test it with :func:`is_silent`.
+
+    Warns
+    -----
+    UserWarning
+        A WAV/AIFF/AU file whose header promises more samples than it holds
+        (truncated): what is there is returned.
     """
     path = Path(path)
     if offset < 0:
@@ -167,11 +285,14 @@ def load(
         raise ValueError(f"duration must be > 0 seconds (or None), got {duration}")
     if sr is not None and sr <= 0:
         raise ValueError(f"sr must be a positive sample rate in Hz (or None), got {sr}")
-    _check_path(path)
-    y, sr_native = _decode(path, offset, duration)
+    head = _check_path(path)
+    y, sr_native = _decode(path, offset, duration, head)
+    cut_short = _truncated(path) if path.suffix.lower() in (".wav", ".aif", ".aiff", ".au", ".snd") else None
     if y.shape[0] == 0:
         where = f" after offset={offset:g} s" if offset else ""
-        raise AudioLoadError(path, f"it decodes to zero audio samples{where}")
+        raise AudioLoadError(path, f"it decodes to zero audio samples{where}" + (f" ({cut_short})" if cut_short else ""))
+    if cut_short:
+        warnings.warn(f"'{path}' is {cut_short}; loading what is there", UserWarning, stacklevel=2)
     if not np.all(np.isfinite(y)):
         raise AudioLoadError(path, "it contains NaN or infinite sample values")
     y = y.T  # (channels, samples), librosa's layout

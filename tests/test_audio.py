@@ -142,6 +142,7 @@ def test_silent_file_loads_and_is_silent(tmp_path):
 
 # --------------------------------------------------------------------------- bad inputs
 def _bad_files(tmp_path: Path, sine_wav: Path) -> dict[str, Path]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     data = sine_wav.read_bytes()
     files = {
         "missing": tmp_path / "does_not_exist.wav",
@@ -198,14 +199,18 @@ def test_library_errors_are_chained(tmp_path, sine_wav):
     with pytest.raises(AudioLoadError) as info:
         audio.load(path)
     assert info.value.__cause__ is not None
-    assert "soundfile said" in str(info.value)
+    assert "text file" in str(info.value)
+    with pytest.raises(AudioLoadError) as info:
+        audio.load(_bad_files(tmp_path / "again", sine_wav)["garbage_flac"])  # not text: libsndfile's words
+    assert info.value.__cause__ is not None and "soundfile said" in str(info.value)
 
 
 def test_truncated_data_loads_what_is_there(tmp_path, sine_wav):
     data = sine_wav.read_bytes()
     path = tmp_path / "cut.wav"
     path.write_bytes(data[: 44 + 2 * 1000])  # header + 1000 16-bit samples
-    y, _ = audio.load(path, sr=None)
+    with pytest.warns(UserWarning, match="truncated"):
+        y, _ = audio.load(path, sr=None)
     full, _ = audio.load(sine_wav, sr=None)
     assert len(y) == 1000
     np.testing.assert_allclose(y, full[:1000])
@@ -396,3 +401,58 @@ def test_cut_pads_only_when_needed_and_keeps_dtype():
     short = audio.cut(a, 4, length=4)
     assert short.shape == (2, 4) and short.dtype == np.float16
     np.testing.assert_array_equal(short, [[4, 5, 0, 0], [10, 11, 0, 0]])
+
+
+# --------------------------------------------------------------------------- issue 14: what load says about bad files
+def test_a_file_this_user_may_not_read_says_permission(tmp_path, sine_wav, monkeypatch):
+    # root may read everything, so the operating system's refusal is simulated where load opens the file
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(audio, "open", refuse, raising=False)
+    with pytest.raises(AudioLoadError, match=r"sine\.wav.*permission denied: this user may not read the file"):
+        audio.load(sine_wav)
+
+
+def test_a_text_file_named_mp3_is_called_a_text_file_not_missing(tmp_path):
+    path = tmp_path / "song.mp3"
+    path.write_text("<html><body>404 Not Found</body></html>\n" * 30)
+    with pytest.raises(AudioLoadError) as info:
+        audio.load(path)
+    message = str(info.value)
+    assert "does not exist" not in message
+    assert "not a readable audio file but a text file" in message and "<html><body>404" in message
+
+
+def test_a_broken_mp3_is_not_called_missing_and_mpg123_writes_nothing_to_stderr(tmp_path, capfd):
+    good = tmp_path / "good.mp3"
+    sf.write(good, _sine(seconds=1.0), SR, format="MP3")
+    noise = np.random.default_rng(0).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(good.read_bytes()[:200] + b"\x00" * 50 + noise)
+    with pytest.raises(AudioLoadError) as info:
+        audio.load(broken)
+    message = str(info.value)
+    assert "does not exist" not in message and "not a readable audio file" in message
+    assert "MP3 decoder said" in message and "Illegal Audio-MPEG-Header" in message
+    err = capfd.readouterr().err                                # file-descriptor level: what a notebook would show
+    assert "Illegal Audio-MPEG-Header" not in err and "resync" not in err
+    y, sr = audio.load(good)                                   # stderr is restored afterwards
+    assert sr == SR and len(y) > 0.9 * SR
+    import os
+
+    os.write(2, b"still here\n")
+    assert "still here" in capfd.readouterr().err
+
+
+def test_a_wav_cut_short_is_reported_as_truncated(tmp_path, sine_wav):
+    path = tmp_path / "cut.wav"
+    path.write_bytes(sine_wav.read_bytes()[: 44 + 2 * 1000])
+    with pytest.warns(UserWarning, match=r"cut\.wav' is truncated: its header promises 2\.00 s .* only 0\.05 s"):
+        y, _ = audio.load(path, sr=None)
+    assert len(y) == 1000
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                          # a complete file does not warn
+        audio.load(sine_wav, sr=None)
