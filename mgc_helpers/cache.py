@@ -4,9 +4,12 @@ Taught in notebook 02 (the 57-value summary table) and used from notebook 03 on
 (log-mel / MFCC arrays for the networks; :mod:`mgc_helpers.segments` cuts them into
 segments after the split).
 Results are cached on disk with :class:`joblib.Memory` under ``<cache root>/joblib``.
-The cache key covers the file's identity (absolute path, size and modification time)
-and every parameter of the extraction, so touching nothing reuses the cache while
-editing a file or changing a parameter recomputes. Cache hits are read in the calling
+The cache key covers the file's identity (absolute path, size and modification time,
+or a hash of its content with ``identity="content"``), the code of the feature
+function and the value of every parameter (:func:`joblib.hash`), so touching nothing
+reuses the cache while editing a file, the function or a parameter recomputes. A
+cache folder that cannot be created or written gives one warning and the work runs
+uncached. Cache hits are read in the calling
 process; only the misses go to the joblib workers.
 
 Scale-out: the extraction uses plain :class:`joblib.Parallel`, so it runs unchanged
@@ -43,6 +46,7 @@ from . import config
 
 __all__ = [
     "memory",
+    "IDENTITIES",
     "file_identity",
     "extract",
     "summary_table",
@@ -63,24 +67,76 @@ def memory(*, verbose: int = 0) -> "joblib.Memory":  # noqa: F821 (joblib import
     return joblib.Memory(location=str(config.cache_root() / "joblib"), verbose=verbose)
 
 
-def file_identity(path: str | os.PathLike) -> tuple[str, int, int]:
-    """``(absolute path, size in bytes, modification time in ns)`` of a file: its cache key.
+#: File identities :func:`file_identity` offers (see there for when to use which).
+IDENTITIES: tuple[str, ...] = ("stat", "content")
+
+
+def file_identity(path: str | os.PathLike, *, identity: str = "stat") -> tuple[str, int, int | str]:
+    """The cache key of a file: ``(absolute path, size in bytes, modification time in ns or content hash)``.
 
     Taught in notebook 02.
+
+    Parameters
+    ----------
+    path : path-like
+        An existing file.
+    identity : {"stat", "content"}, keyword-only
+        ``"stat"`` (default, free): the modification time stands for the content, so
+        an edited file is recomputed. It is fooled by a file *replaced* by another of
+        the same size with the same modification time (``cp -p``, ``rsync -t``,
+        re-extracting an archive that stores the original times, file systems with
+        coarse times). ``"content"``: a BLAKE2b hash of the bytes, which is never
+        fooled but reads every file in full on every call (GTZAN's 1.2 GB: a few
+        seconds); use it when files may be swapped like that.
+
+    Returns
+    -------
+    tuple
+        ``(str, int, int)`` for ``"stat"``, ``(str, int, str)`` for ``"content"``.
     """
+    if identity not in IDENTITIES:
+        raise ValueError(f"identity must be one of {IDENTITIES}, got {identity!r}")
     p = Path(path).resolve()
     st = p.stat()
-    return str(p), int(st.st_size), int(st.st_mtime_ns)
+    if identity == "stat":
+        return str(p), int(st.st_size), int(st.st_mtime_ns)
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=20)
+    with open(p, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return str(p), int(st.st_size), digest.hexdigest()
+
+
+def _function_fingerprint(func: Callable[..., Any]) -> str:
+    """A hash of what a feature function *does*: its name, source text, bytecode and defaults.
+
+    Editing the function (even keeping its name) changes it; functions it calls are
+    not followed (editing a helper needs :func:`clear` or a parameter change).
+    Callables without code (``functools.partial``, instances) are hashed by value.
+    """
+    import joblib
+    from joblib.func_inspect import get_func_code
+
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return joblib.hash(func)
+    source, _, _ = get_func_code(func)
+    return joblib.hash((getattr(func, "__module__", None), getattr(func, "__qualname__", None), source,
+                        code.co_code, getattr(func, "__defaults__", None), getattr(func, "__kwdefaults__", None)))
 
 
 def _feature_key(func: Callable[..., Any], sr: int | None, params: dict[str, Any]) -> str:
-    """A short text naming the feature function, the sample rate and every parameter (the cache key's second half)."""
-    name = f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', repr(func))}"
-    return repr((name, sr, sorted(params.items())))
+    """The cache key's second half: a :func:`joblib.hash` of the function's code, the sample rate and the
+    *values* of every parameter (two arrays differing in one element get different keys)."""
+    import joblib
+
+    return joblib.hash((_function_fingerprint(func), sr, sorted(params.items())))
 
 
 def _load_and_apply(
-    identity: tuple[str, int, int], key: str, func: Callable[..., Any], sr: int | None, params: dict[str, Any]
+    identity: tuple[str, int, int | str], key: str, func: Callable[..., Any], sr: int | None, params: dict[str, Any]
 ) -> Any:
     """Load one file and compute its feature. The cache hashes ``identity`` and ``key`` only
     (``key`` stands for ``func``, ``sr`` and ``params``: hashing two short values is ~5x faster
@@ -102,11 +158,43 @@ def _only_cached(y: np.ndarray, sr: int, **params: Any) -> Any:  # pragma: no co
     raise _NotCached("not cached")
 
 
-def _safe(fn: Callable[..., Any], identity: tuple[str, int, int], *args: Any) -> tuple[Any, str | None]:
+def _safe(fn: Callable[..., Any], identity: tuple[str, int, int | str], key: str, *args: Any) -> tuple[Any, str | None]:
     try:
-        return fn(identity, _feature_key(*args), *args), None
+        return fn(identity, key, *args), None
     except Exception as exc:  # one bad file must not sink the whole table
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def _cached(fn: Callable[..., Any]) -> Callable[..., Any] | None:
+    """``fn`` cached in :func:`memory`, or ``None`` (with one warning naming the folder) when the cache
+    folder cannot be created or written (a path under a regular file, a read-only folder...)."""
+    import uuid
+
+    folder: Path | str = os.environ.get("MGC_CACHE_DIR") or "the cache root"
+    try:
+        folder = config.cache_root() / "joblib"
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test.{os.getpid()}-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        warnings.warn(f"the feature cache folder {folder} cannot be used ({type(exc).__name__}: {exc}); "
+                      "computing without the cache (set MGC_CACHE_DIR to a writable folder)", stacklevel=3)
+        return None
+    return memory().cache(fn, ignore=["func", "sr", "params"])
+
+
+def _identities(paths: Sequence[str | os.PathLike], identity: str) -> list[tuple[str, int, int | str]]:
+    """:func:`file_identity` of each path; ``(path, -1, -1)`` for a missing or unreadable one (it fails later)."""
+    if identity not in IDENTITIES:
+        raise ValueError(f"identity must be one of {IDENTITIES}, got {identity!r}")
+    out = []
+    for p in paths:
+        try:
+            out.append(file_identity(p, identity=identity))
+        except OSError:
+            out.append((str(p), -1, -1))
+    return out
 
 
 def extract(
@@ -116,12 +204,18 @@ def extract(
     sr: int | None = config.SAMPLE_RATE,
     n_jobs: int = 2,
     cache: bool = True,
+    identity: str = "stat",
     progress: bool = True,
     **params: Any,
 ) -> tuple[list[Any], dict[str, str]]:
     """Apply ``func(y, sr, **params)`` to every audio file, in parallel and cached.
 
     Taught in notebook 02.
+
+    The cache key of each result is the file's identity (:func:`file_identity`), the
+    code of ``func`` (editing it recomputes), ``sr`` and the values of ``params``
+    (hashed with :func:`joblib.hash`). A cache folder that cannot be written is
+    reported by one warning and the work runs uncached.
 
     Parameters
     ----------
@@ -136,6 +230,10 @@ def extract(
         Worker processes (joblib); ``1`` runs in this process.
     cache : bool, keyword-only
         Reuse results stored on disk by earlier calls.
+    identity : {"stat", "content"}, keyword-only
+        How a file is recognised (:func:`file_identity`): ``"stat"`` (size and
+        modification time, free) or ``"content"`` (a hash of the bytes: use it when a
+        file may be replaced by another of the same size and time).
     progress : bool, keyword-only
         Show a tqdm progress bar.
     **params
@@ -148,18 +246,27 @@ def extract(
     failures : dict
         ``{path: reason}`` for every file that could not be processed.
     """
+    return _extract(_identities(paths, identity), func, sr=sr, n_jobs=n_jobs, cache=cache, progress=progress,
+                    params=params)
+
+
+def _extract(
+    identities: list[tuple[str, int, int | str]], func: Callable[..., Any], *, sr: int | None, n_jobs: int,
+    cache: bool, progress: bool, params: dict[str, Any],
+) -> tuple[list[Any], dict[str, str]]:
+    """:func:`extract` over files whose identities are known."""
     from joblib import Parallel, delayed
     from tqdm.auto import tqdm
 
-    fn = memory().cache(_load_and_apply, ignore=["func", "sr", "params"]) if cache else _load_and_apply
-    identities = [file_identity(p) if Path(p).exists() else (str(p), -1, -1) for p in paths]
+    fn = _cached(_load_and_apply) if cache else None
+    key = _feature_key(func, sr, params)
     results: list[Any] = [None] * len(identities)
     failures: dict[str, str] = {}
-    todo = _read_hits(fn, identities, func, sr, params, results) if cache else list(range(len(identities)))
+    todo = _read_hits(fn, identities, key, sr, params, results) if fn is not None else list(range(len(identities)))
     bar = tqdm(total=len(identities), initial=len(identities) - len(todo),
                desc=getattr(func, "__name__", "features"), disable=not progress)
     if todo:
-        tasks = (delayed(_safe)(fn, identities[i], func, sr, params) for i in todo)
+        tasks = (delayed(_safe)(fn or _load_and_apply, identities[i], key, func, sr, params) for i in todo)
         with _short_lived_workers():
             outputs: Iterable[tuple[Any, str | None]] = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
             for i, (value, error) in zip(todo, outputs):
@@ -195,12 +302,11 @@ def _short_lived_workers() -> Any:
 
 
 def _read_hits(
-    fn: Any, identities: list[tuple[str, int, int]], func: Callable[..., Any], sr: int | None,
+    fn: Any, identities: list[tuple[str, int, int | str]], key: str, sr: int | None,
     params: dict[str, Any], results: list[Any],
 ) -> list[int]:
     """Fill ``results`` with what the cache already holds; return the indices still to compute."""
     todo = []
-    key = _feature_key(func, sr, params)
     for i, ident in enumerate(identities):
         if ident[1] >= 0:
             # One cache lookup per file: ``func`` is not part of the key, so passing _only_cached
@@ -221,6 +327,7 @@ def summary_table(
     sr: int = config.SAMPLE_RATE,
     progress: bool = True,
     cache: bool = True,
+    identity: str = "stat",
 ) -> pd.DataFrame:
     """The 57 GTZAN summary features (:func:`mgc_helpers.features.summary_features`) per track.
 
@@ -231,6 +338,8 @@ def summary_table(
     tracks : pandas.DataFrame
         A tracks table with columns ``track_id``, ``path`` and ``genre`` (``artist``
         and ``split`` are carried over when present).
+    n_jobs, sr, progress, cache, identity : keyword-only
+        As :func:`extract`.
 
     Returns
     -------
@@ -242,7 +351,8 @@ def summary_table(
     from .features import SUMMARY_FEATURE_NAMES, summary_features
 
     results, failures = extract(
-        list(tracks["path"]), summary_features, sr=sr, n_jobs=n_jobs, cache=cache, progress=progress
+        list(tracks["path"]), summary_features, sr=sr, n_jobs=n_jobs, cache=cache, identity=identity,
+        progress=progress,
     )
     keep = [i for i, r in enumerate(results) if r is not None]
     labels = [c for c in ("genre", "artist", "split") if c in tracks.columns]
@@ -333,6 +443,7 @@ def track_features(
     sr: int | None = config.SAMPLE_RATE,
     n_jobs: int = 2,
     cache: bool = True,
+    identity: str = "stat",
     progress: bool = True,
     **params: Any,
 ) -> TrackFeatures:
@@ -353,6 +464,10 @@ def track_features(
         workers do the work).
     cache, progress : bool, keyword-only
         As :func:`extract`.
+    identity : {"stat", "content"}, keyword-only
+        How files are recognised (:func:`file_identity`): ``"content"`` when a file may
+        be replaced by another of the same size and modification time (it reads every
+        file in full on each call).
     **params
         Feature parameters (``n_mels=96``, ``seconds=29.12``...); all part of the cache key.
 
@@ -366,8 +481,9 @@ def track_features(
     if isinstance(kind, str) and kind not in FEATURE_KINDS:
         raise ValueError(f"kind must be one of {sorted(FEATURE_KINDS)} or a function, got {kind!r}")
     func = FEATURE_KINDS[kind] if isinstance(kind, str) else kind
-    results, failures = extract(list(tracks["path"]), func, sr=sr, n_jobs=n_jobs, cache=cache,
-                                progress=progress, **params)
+    identities = _identities(list(tracks["path"]), identity)
+    results, failures = _extract(identities, func, sr=sr, n_jobs=n_jobs, cache=cache, progress=progress,
+                                 params=params)
     keep = [i for i, r in enumerate(results) if r is not None]
     kept = tracks.iloc[keep].reset_index(drop=True)
     kept.attrs["failures"] = failures
@@ -378,6 +494,10 @@ def track_features(
             stacklevel=2,
         )
     info = {"kind": getattr(func, "__name__", str(func)), "sr": sr, **params}
+    if identity == "content":  # what the key covered, so that segments cut from these features follow the files
+        import joblib
+
+        info.update(identity="content", files=joblib.hash([identities[i] for i in keep]))
     return TrackFeatures(kept, [results[i] for i in keep], failures, info)
 
 

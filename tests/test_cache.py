@@ -206,3 +206,111 @@ def test_same_extraction_runs_on_a_dask_cluster(isolated_cache, table):
     assert logmel.stack().shape == (3, 16, 44)
     local = cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=16)
     np.testing.assert_array_equal(local.stack(), logmel.stack())   # same cache entries, same numbers
+
+
+# --------------------------------------------------------------------------- cache keys and folders (issue 14)
+def test_editing_a_feature_function_recomputes(isolated_cache, files, tmp_path, monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = tmp_path / "my_feature_mod.py"
+    module.write_text("def my_feature(y, sr):\n    return 1.0\n")
+    mod = importlib.import_module("my_feature_mod")
+    first, _ = cache.extract(files[:1], mod.my_feature, n_jobs=1, progress=False)
+    module.write_text("def my_feature(y, sr):\n    return 2.0 * 1\n")       # same name, new body
+    mod = importlib.reload(mod)
+    edited, _ = cache.extract(files[:1], mod.my_feature, n_jobs=1, progress=False)
+    assert first == [1.0] and edited == [2.0]
+    again, _ = cache.extract(files[:1], mod.my_feature, n_jobs=1, progress=False)
+    assert again == [2.0] and _cache_entries(isolated_cache) == 2          # unchanged code: a cache hit
+    monkeypatch.delitem(sys.modules, "my_feature_mod")
+
+
+def weighted_sum(y: np.ndarray, sr: int, *, w: np.ndarray) -> float:
+    """A feature with an array parameter."""
+    return float(np.sum(w))
+
+
+def test_array_parameters_are_keyed_by_value_not_repr(isolated_cache, files):
+    a = np.zeros(5000)
+    b = a.copy()
+    b[1234] = 1.0
+    assert repr(a) == repr(b)                                           # the old repr key confused them
+    ra, _ = cache.extract(files[:1], weighted_sum, n_jobs=1, progress=False, w=a)
+    rb, _ = cache.extract(files[:1], weighted_sum, n_jobs=1, progress=False, w=b)
+    assert ra == [0.0] and rb == [1.0]
+
+
+def test_content_identity_sees_a_file_swapped_with_the_same_size_and_time(isolated_cache, files, tmp_path):
+    log = tmp_path / "calls.log"
+    target = files[0]
+    st = target.stat()
+    for identity in ("stat", "content"):
+        cache.extract([target], peak_and_count, n_jobs=1, progress=False, identity=identity, log=str(log))
+    swapped = tmp_path / "other.wav"
+    t = np.arange(22050) / 22050
+    sf.write(swapped, 0.25 * np.sin(2 * np.pi * 500.0 * t), 22050, subtype="PCM_16")   # same length: same size
+    os.replace(swapped, target)
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert target.stat().st_size == st.st_size and target.stat().st_mtime_ns == st.st_mtime_ns
+    calls = _count(log)
+    stale, _ = cache.extract([target], peak_and_count, n_jobs=1, progress=False, log=str(log))
+    assert stale == pytest.approx([0.5], abs=1e-3) and _count(log) == calls          # "stat" is fooled (documented)
+    fresh, _ = cache.extract([target], peak_and_count, n_jobs=1, progress=False, identity="content", log=str(log))
+    assert fresh == pytest.approx([0.25], abs=1e-3) and _count(log) == calls + 1
+    assert cache.file_identity(target, identity="content")[2] != cache.file_identity(files[1], identity="content")[2]
+    with pytest.raises(ValueError, match="identity"):
+        cache.extract([target], peak_and_count, n_jobs=1, progress=False, identity="mtime", log=str(log))
+
+
+def test_content_identity_is_recorded_in_the_track_features(isolated_cache, table):
+    feats = cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=16, identity="content")
+    assert feats.params["identity"] == "content" and isinstance(feats.params["files"], str)
+    assert "identity" not in cache.track_features(table, kind="logmel", n_jobs=1, progress=False, n_mels=16).params
+
+
+def test_a_cache_folder_under_a_regular_file_runs_uncached_with_one_warning(files, tmp_path, monkeypatch):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a regular file")
+    monkeypatch.setenv("MGC_CACHE_DIR", str(blocker / "cache"))
+    log = tmp_path / "calls.log"
+    with pytest.warns(UserWarning, match="not_a_folder") as caught:
+        results, failures = cache.extract(files, peak_and_count, n_jobs=1, progress=False, log=str(log))
+    assert len([w for w in caught if "cache folder" in str(w.message)]) == 1
+    assert failures == {} and results == pytest.approx([0.5] * 3, abs=1e-3) and _count(log) == 3
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write into read-only folders")
+def test_a_read_only_cache_folder_runs_uncached_with_one_warning(files, tmp_path, monkeypatch):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    monkeypatch.setenv("MGC_CACHE_DIR", str(folder))
+    try:
+        with pytest.warns(UserWarning, match=str(folder)) as caught:
+            results, failures = cache.extract(files, peak_and_count, n_jobs=1, progress=False,
+                                              log=str(tmp_path / "calls.log"))
+    finally:
+        folder.chmod(0o755)
+    assert len([w for w in caught if "cache folder" in str(w.message)]) == 1 and failures == {}
+    assert results == pytest.approx([0.5] * 3, abs=1e-3)
+
+
+def test_a_read_only_cache_folder_is_detected_by_a_write_probe(files, tmp_path, monkeypatch):
+    """The same fallback as root sees it: the probe write fails (simulated), the work runs uncached."""
+    monkeypatch.setenv("MGC_CACHE_DIR", str(tmp_path / "cache"))
+    real_write = Path.write_bytes
+
+    def read_only(self, data):
+        if self.name.startswith(".write-test"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", read_only)
+    with pytest.warns(UserWarning, match=r"cache.joblib") as caught:
+        results, failures = cache.extract(files[:1], peak_and_count, n_jobs=1, progress=False,
+                                          log=str(tmp_path / "calls.log"))
+    assert len(caught) == 1 and failures == {} and results == pytest.approx([0.5], abs=1e-3)
+    assert not any((tmp_path / "cache" / "joblib").rglob("output.pkl"))
