@@ -69,16 +69,16 @@ def test_features_command_on_a_folder(tmp_path, isolated_cache, capsys):
     from archive_fixtures import audio_bytes, tone, write
 
     for g, genre in enumerate(("jazz", "rock")):
-        for i in range(2):
+        for i in range(4):                                     # 4 per genre: 2 train, 1 valid, 1 test
             write(tmp_path / "music" / genre / f"{genre}{i}.wav", audio_bytes(tone(1.5, freq=200 + 100 * g + 10 * i)))
     write(tmp_path / "music" / "rock" / "broken.wav", b"")
     out = tmp_path / "feats.npz"
     assert main(["features", str(tmp_path / "music"), "--kind", "mfcc", "--n-mfcc", "13", "--n-jobs", "1",
                  "--quiet", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "4 of 4 tracks -> mfcc" in text and "skipped" in text and "broken.wav" in text
+    assert "8 of 8 tracks -> mfcc" in text and "skipped" in text and "broken.wav" in text
     saved = np.load(out)
-    assert saved["X"].shape == (4, 13, 65) and sorted(saved["genre"]) == ["jazz", "jazz", "rock", "rock"]
+    assert saved["X"].shape == (8, 13, 65) and sorted(saved["genre"]) == ["jazz"] * 4 + ["rock"] * 4
     assert main(["features", str(tmp_path / "music"), "--split", "train", "--n-jobs", "1", "--quiet",
                  "--seconds", "1.0", "--n-mels", "32"]) == 0
     assert "-> logmel" in capsys.readouterr().out
@@ -104,7 +104,7 @@ def _music(root):
     from archive_fixtures import audio_bytes, tone, write
 
     for g, genre in enumerate(("jazz", "rock")):
-        for i in range(2):
+        for i in range(4):
             write(root / genre / f"{genre}{i}.wav", audio_bytes(tone(1.2, freq=200 + 100 * g + 10 * i)))
     return root
 

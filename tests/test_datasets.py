@@ -224,7 +224,7 @@ def test_folder_with_bad_files_reports_each(messy_folder):
     assert reasons["empty.wav"] == ("skipped", "empty file (0 bytes): probably an incomplete download")
     assert reasons["corrupt.wav"][0] == "skipped" and "not a readable audio file" in reasons["corrupt.wav"][1]
     assert reasons["not_audio.mp3"][0] == "skipped" and reasons["odd_format.m4a"][0] == "skipped"
-    assert reasons["truncated.wav"][0] == "skipped" and "too short" in reasons["truncated.wav"][1]
+    assert reasons["truncated.wav"][0] == "skipped" and "truncated: its header promises 2.00 s" in reasons["truncated.wav"][1]
     assert reasons["too_short.wav"][0] == "skipped" and "0.30 s" in reasons["too_short.wav"][1]
     assert reasons["notes.txt"][0] == "skipped" and "not an audio file" in reasons["notes.txt"][1]
     assert reasons["stereo.wav"] == ("converted", "2 channels: downmixed to mono when loaded")
@@ -256,7 +256,7 @@ def test_folder_artist_split_with_artists_csv(tmp_path):
     for g in ("jazz", "rock"):
         for a in range(5):
             for k in range(2):
-                write(root / g / f"{g}{a}_{k}.wav", audio_bytes(tone(1.1, freq=200 + 20 * a)))
+                write(root / g / f"{g}{a}_{k}.wav", audio_bytes(tone(1.1, freq=200 + 20 * a, seed=100 * ("jazz", "rock").index(g) + 10 * a + k)))
                 lines.append(f"{g}/{g}{a}_{k}.wav,{g}_artist{a}")
     write(root / "artists.csv", ("\n".join(lines) + "\n").encode())
     tracks = datasets.load_tracks(str(root), split="artist", seed=1)
@@ -293,7 +293,7 @@ def test_real_cc_music_ogg_files_decode(shared_dir, tmp_path):
     for i, f in enumerate(files):
         link(f, root / ("classical" if i % 2 else "other") / f.name)
     with pytest.warns(UserWarning, match="no artist"):
-        tracks = datasets.load_tracks(root)
+        tracks = datasets.load_tracks(root, fractions=(0.4, 0.3, 0.3))  # 3 files per genre: one per split
     assert len(tracks) == len(files) == 6
     rep = datasets.report(tracks)
     assert set(rep["status"]) == {"converted"} and len(rep) == 2                   # the two 44.1 kHz stereo files
@@ -302,3 +302,94 @@ def test_real_cc_music_ogg_files_decode(shared_dir, tmp_path):
         y, sr = audio.load(path, duration=5.0)
         assert sr == 22050 and y.ndim == 1 and len(y) == 5 * 22050 and np.abs(y).max() > 0.01
         assert 20.0 < dur < 140.0
+
+
+# --------------------------------------------------------------------------- issue 14: folder datasets say what is wrong
+def _genre(root, genre, n, *, seconds=1.1, offset=0):
+    for i in range(n):
+        write(root / genre / f"{genre}{i}.wav", audio_bytes(tone(seconds, freq=200 + 15 * i, seed=offset + i)))
+
+
+def test_empty_genre_folders_and_top_level_audio_are_reported(tmp_path):
+    root = tmp_path / "music"
+    _genre(root, "jazz", 4)
+    _genre(root, "rock", 4, offset=50)
+    (root / "polka").mkdir()
+    write(root / "stray.wav", audio_bytes(tone(1.5, seed=99)))
+    with pytest.warns(UserWarning, match="2 file"):
+        tracks = datasets.load_tracks(root, split="random")
+    reasons = dict(zip(datasets.report(tracks)["path"], datasets.report(tracks)["reason"]))
+    assert "empty genre folder" in reasons[str(root / "polka")] and "'polka' is left out" in reasons[str(root / "polka")]
+    assert "audio file at the top level, outside any genre sub-folder" in reasons[str(root / "stray.wav")]
+    assert sorted(tracks["genre"].unique()) == ["jazz", "rock"] and len(tracks) == 8
+
+
+def test_one_genre_and_no_usable_audio_are_refused_at_load_time(tmp_path):
+    _genre(tmp_path / "one", "jazz", 6)
+    with pytest.raises(ValueError, match=r"only one genre \('jazz'\): a genre classifier needs at least two"):
+        datasets.load_tracks(tmp_path / "one", split="random")
+    write(tmp_path / "bad" / "jazz" / "a.wav", b"not audio at all")
+    write(tmp_path / "bad" / "rock" / "b.wav", b"")
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="no usable audio file"):
+        datasets.load_tracks(tmp_path / "bad", split="random")
+
+
+def test_a_split_that_ends_up_empty_is_refused_at_load_time(tmp_path):
+    root = tmp_path / "music"
+    _genre(root, "jazz", 2)
+    _genre(root, "rock", 2, offset=50)
+    with pytest.raises(ValueError, match=r"the test split is empty \(2 train / 2 valid / 0 test tracks\)"):
+        datasets.load_tracks(root, split="random")
+
+
+def test_byte_identical_copies_are_reported_and_never_straddle_the_split(tmp_path):
+    root = tmp_path / "music"
+    _genre(root, "jazz", 10)
+    _genre(root, "rock", 10, offset=50)
+    for i in range(10):                                    # the same recordings again, under other names
+        write(root / "jazz" / f"copy_of_jazz{i}.wav", (root / "jazz" / f"jazz{i}.wav").read_bytes())
+    write(root / "rock" / "jazz3_misfiled.wav", (root / "jazz" / "jazz3.wav").read_bytes())
+    for seed in range(5):
+        with pytest.warns(UserWarning, match="11 file.*byte-identical copies"):
+            tracks = datasets.load_tracks(root, split="random", seed=seed)
+        rep = datasets.report(tracks)
+        assert (rep["status"] == "duplicate").sum() == 11
+        by_name = dict(zip(tracks["path"].map(lambda p: p.rsplit("/", 1)[-1]), tracks["split"]))
+        for i in range(10):
+            assert by_name[f"copy_of_jazz{i}.wav"] == by_name[f"jazz{i}.wav"]
+        assert by_name["jazz3_misfiled.wav"] == by_name["jazz3.wav"]
+
+
+def test_a_folder_that_does_not_exist_says_so(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"the folder '.*no_such' does not exist"):
+        datasets.load_tracks(str(tmp_path / "no_such"))
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        datasets.load_tracks(tmp_path / "no_such")        # a Path is never a dataset name
+    write(tmp_path / "file.wav", b"x")
+    with pytest.raises(NotADirectoryError, match="is a file, not a dataset folder"):
+        datasets.load_tracks(tmp_path / "file.wav")
+    with pytest.raises(ValueError, match="unknown dataset 'mnist'"):
+        datasets.load_tracks("mnist")
+
+
+def test_datasets_registry_is_the_one_list_of_names(tmp_path, monkeypatch):
+    assert datasets.NAMES == tuple(datasets.DATASETS) == ("toy", "gtzan", "fma_small", "fma_medium")
+    for name, entry in datasets.DATASETS.items():
+        assert entry.name == name and entry.description and callable(entry.loader)
+        assert entry.download is None or entry.download in datasets.DOWNLOADABLE
+    seen = {}
+
+    def loader(base, *, split, genres, seed, fractions, probe, options):
+        seen.update(base=base, split=split, probe=probe)
+        return pd.DataFrame({"track_id": ["x"]})
+
+    monkeypatch.setitem(datasets.DATASETS, "mine", datasets.Dataset("mine", loader, "a test dataset"))
+    assert list(datasets.load_tracks("mine", root=tmp_path)["track_id"]) == ["x"]
+    assert seen["base"] == tmp_path and seen["split"] == "default" and seen["probe"]["min_duration"] == 1.0
+    with pytest.raises(TypeError, match="unexpected option"):
+        datasets.load_tracks("mine", root=tmp_path, n_artists=3)
+
+
+def test_one_natural_sort_helper():
+    assert not hasattr(folder, "_natural")
+    assert sorted(["a10", "a2", "a1"], key=splits._natural_key) == ["a1", "a2", "a10"]

@@ -261,10 +261,12 @@ def report(tracks: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``path, status, reason`` (``status`` is ``"skipped"`` or ``"converted"``).
+        Columns ``path, status, reason`` (``status`` is ``"skipped"``, ``"converted"`` or,
+        for folder datasets, ``"duplicate"``: a byte-identical copy of another file).
     """
     rows = [(p, "skipped", r) for p, r in tracks.attrs.get("skipped", {}).items()]
     rows += [(p, "converted", r) for p, r in tracks.attrs.get("converted", {}).items()]
+    rows += [(p, "duplicate", r) for p, r in tracks.attrs.get("duplicates", {}).items()]
     return pd.DataFrame(rows, columns=["path", "status", "reason"])
 
 

@@ -78,10 +78,12 @@ def _header(path: Path) -> tuple[float, int, int]:
     """``(duration, samplerate, channels)`` from the header (or by decoding formats libsndfile lacks)."""
     import soundfile as sf
 
-    if path.suffix.lower() in _SOUNDFILE_EXTENSIONS:
-        info = sf.info(str(path))
-        return float(info.duration), int(info.samplerate), int(info.channels)
     from .. import audio
+
+    if path.suffix.lower() in _SOUNDFILE_EXTENSIONS:
+        with audio._c_stderr_captured():  # mpg123 writes notes about damaged MP3s to the C stderr
+            info = sf.info(str(path))
+        return float(info.duration), int(info.samplerate), int(info.channels)
 
     y, sr = audio.load(path, sr=None, mono=False)
     return y.shape[-1] / sr, sr, 1 if y.ndim == 1 else y.shape[0]
@@ -126,23 +128,27 @@ def probe_file(
         duration, rate, channels = _header(path)
     except Exception:
         return _skip(path, "not a readable audio file (not audio, an unknown format, or a corrupt header)")
-    if decode:
-        from .. import audio
+    from .. import audio
 
+    notes = []
+    cut_short = audio._truncated(path)  # WAV/AIFF/AU: the header promises more data than the file holds
+    if cut_short:
+        if 0 < duration < min_duration:
+            return _skip(path, f"{cut_short}; too short to use")
+        notes.append(f"{cut_short}; what is there is used")
+    if decode:
         try:
-            y, _ = audio.load(path, sr=None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # load's "truncated" warning: the note above says it
+                y, _ = audio.load(path, sr=None)
         except Exception as exc:
             return _skip(path, f"cannot be decoded: {getattr(exc, 'reason', exc)}")
         decoded = len(y) / rate
         if decoded < 0.9 * duration:
             if decoded < min_duration:
                 return _skip(path, f"truncated: the header says {duration:.1f} s but only {decoded:.2f} s decode")
-            notes = [f"truncated: the header says {duration:.1f} s, {decoded:.1f} s decode (all of it is used)"]
+            notes.append(f"truncated: the header says {duration:.1f} s, {decoded:.1f} s decode (all of it is used)")
             duration = decoded
-        else:
-            notes = []
-    else:
-        notes = []
     if duration <= 0:
         return _skip(path, "holds no audio samples")
     if duration < min_duration:
@@ -221,17 +227,78 @@ def _read_artists(folder: Path, files: list[Path]) -> list[str | None]:
 
 
 def _scan(folder: Path) -> tuple[list[Path], list[str], dict[str, str]]:
+    """Audio files and their genre folders; what is ignored (and why) goes into the third value."""
     files, genres, ignored = [], [], {}
+    for f in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if f.suffix.lower() in AUDIO_EXTENSIONS:
+            ignored[str(f)] = (f"audio file at the top level, outside any genre sub-folder; ignored "
+                               f"(move it into {folder}/<genre>/)")
     for genre_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        found = 0
         for f in sorted(genre_dir.rglob("*")):
             if not f.is_file() or f.name.startswith("."):
                 continue
             if f.suffix.lower() in AUDIO_EXTENSIONS:
                 files.append(f)
                 genres.append(genre_dir.name)
+                found += 1
             elif f.name.lower() not in _IGNORED_NAMES:
                 ignored[str(f)] = f"not an audio file name (extension '{f.suffix or 'none'}'); ignored"
+        if not found:
+            ignored[str(genre_dir)] = f"empty genre folder: no audio files in it, so genre '{genre_dir.name}' is left out"
     return files, genres, ignored
+
+
+def _duplicates(paths: Sequence[str]) -> dict[str, str]:
+    """``{path: path of its first byte-identical copy}`` for every file that repeats an earlier one.
+
+    Only files of equal size are hashed, so a folder without copies costs one ``stat`` per file.
+    """
+    import hashlib
+
+    by_size: dict[int, list[str]] = {}
+    for p in paths:
+        by_size.setdefault(os.path.getsize(p), []).append(p)
+    copies: dict[str, str] = {}
+    for same_size in (group for group in by_size.values() if len(group) > 1):
+        first_of: dict[str, str] = {}
+        for p in same_size:
+            with open(p, "rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+            if digest in first_of:
+                copies[p] = first_of[digest]
+            else:
+                first_of[digest] = p
+    return copies
+
+
+def _keep_copies_together(tracks: pd.DataFrame, copies: dict[str, str]) -> pd.DataFrame:
+    """Give every copy the split of the file it copies, so that no recording is both trained and tested on."""
+    if not copies:
+        return tracks
+    split_of = dict(zip(tracks["path"], tracks["split"]))
+    tracks = tracks.copy()
+    tracks["split"] = [split_of.get(copies.get(p, p), s) for p, s in zip(tracks["path"], tracks["split"])]
+    return tracks
+
+
+def _check_usable(tracks: pd.DataFrame, folder: Path) -> None:
+    """A folder dataset needs two genres and a non-empty train, valid and test part (said at load time)."""
+    genres = sorted(tracks["genre"].unique())
+    if len(genres) < 2:
+        what = f"only one genre ('{genres[0]}')" if genres else "no usable audio file"
+        raise ValueError(
+            f"'{folder}' has {what}: a genre classifier needs at least two genre sub-folders with usable audio "
+            "(see mgc_helpers.datasets.report for the files that were skipped)"
+        )
+    counts = tracks["split"].value_counts()
+    empty = [part for part in _splits.SPLITS if counts.get(part, 0) == 0]
+    if empty:
+        sizes = " / ".join(f"{counts.get(part, 0)} {part}" for part in _splits.SPLITS)
+        raise ValueError(
+            f"'{folder}': the {' and '.join(empty)} split{'s are' if len(empty) > 1 else ' is'} empty ({sizes} tracks): "
+            "add tracks (or artists, for an artist-disjoint split), or pass other fractions="
+        )
 
 
 def _track_ids(folder: Path, files: list[Path]) -> list[str]:
@@ -320,5 +387,13 @@ def load_folder(
     tracks.attrs["skipped"] = ignored
     probes = probe_files(tracks["path"].tolist(), sr=sr, min_duration=min_duration, decode=decode)
     tracks = attach_report(tracks, probes, dataset=str(folder))
+    copies = _duplicates(tracks["path"].tolist())
     tracks["split"] = assign_split(tracks, split=split, seed=seed, fractions=fractions, dataset=str(folder))
+    tracks = _keep_copies_together(tracks, copies)
+    tracks.attrs["duplicates"] = {p: f"a byte-identical copy of {first}; kept in the same split" for p, first in copies.items()}
+    if copies:
+        first = "; ".join(f"{Path(p).name} = {Path(c).name}" for p, c in list(copies.items())[:5])
+        warnings.warn(f"{folder}: {len(copies)} file(s) are byte-identical copies of another ({first}); each copy is "
+                      "kept in its original's split. See mgc_helpers.datasets.report(tracks).", stacklevel=3)
+    _check_usable(tracks, folder)
     return tracks[list(TRACK_COLUMNS)]
