@@ -235,3 +235,90 @@ def test_importing_and_naming_datasets_downloads_nothing(monkeypatch):
     assert table["gtzan_audio"].mirrors[0].url == "http://mirror.example/genres.tar.gz"
     n = len(remotes.REMOTES["gtzan_audio"].mirrors)
     assert n >= 1 and len(table["gtzan_audio"].mirrors) == n + 1
+
+
+# --------------------------------------------------------------------------- issue 14: interrupted downloads
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()                                                  # as if it had been SIGKILLed mid-download
+    return child.pid
+
+
+def _leave_leftovers(root):
+    import os
+
+    dead = _dead_pid()
+    part = root / "downloads" / f".genres.tar.gz.{dead}.part"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"x" * 5000)
+    half = root / "gtzan" / f".genres.partial-{dead}-k2j3"
+    (half / "genres" / "blues").mkdir(parents=True)
+    (half / "genres" / "blues" / "blues.00000.au").write_bytes(b"y" * 3000)
+    running = root / "downloads" / f".fma_small.zip.{os.getppid()}.part"  # another process still writing
+    running.write_bytes(b"z" * 100)
+    return part, half, running
+
+
+def test_interrupted_downloads_are_listed_cleaned_and_counted_before_the_space_check(tmp_path, gtzan_payload,
+                                                                                       monkeypatch, capsys):
+    from mgc_helpers.__main__ import main
+
+    part, half, running = _leave_leftovers(tmp_path)
+    assert fetch.leftovers(tmp_path) == sorted([part, half, running])
+    monkeypatch.setenv("MGC_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MGC_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"leftover of an interrupted download" in out and str(p) in out for p in (part, half, running))
+    seen_by_space_check = []
+    real_check = datasets._check_room
+    monkeypatch.setattr(datasets, "_check_room",
+                        lambda base, remote: (seen_by_space_check.append(fetch.leftovers(base)), real_check(base, remote)))
+    messages = []
+    with serve(_routes(gtzan_payload), max_requests=8) as server:
+        table = gtzan_table(gtzan_payload, base=server.url(""))
+        datasets.download("gtzan", root=tmp_path, remotes=table, **{**QUIET, "say": messages.append})
+    assert not part.exists() and not half.exists() and running.exists()   # a live download is left alone
+    assert seen_by_space_check == [[running]]                               # the space the dead ones held is free
+    assert any("removed .genres.tar.gz" in m and "interrupted download" in m for m in messages)
+    assert (tmp_path / "gtzan" / "genres" / "blues" / "blues.00000.au").is_file()
+
+
+def test_a_space_shortage_names_the_unfinished_downloads_of_others(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    _, _, running = _leave_leftovers(tmp_path)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9, 10**6))
+    with pytest.raises(datasets.DownloadError, match=r"1 unfinished download\(s\) of another process hold 100 B"):
+        datasets.download("fma_small", root=tmp_path, **QUIET)
+    assert running.exists()
+
+
+def test_ctrl_c_during_a_transfer_leaves_no_part_file(tmp_path, monkeypatch):
+    def interrupted(remote, mirror, part, **kw):
+        part.write_bytes(b"half of it")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fetch, "_try_mirror", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fetch.fetch(remotes.REMOTES["gtzan_test"], folder=tmp_path, **QUIET)
+    assert no_partials(tmp_path) and fetch.leftovers(tmp_path) == []
+
+
+def test_a_truncated_zip_is_called_truncated(tmp_path):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("fma_metadata/tracks.csv", "a,b\n" * 5000)
+    data = buf.getvalue()
+    (tmp_path / "fma_metadata.zip").write_bytes(data[: len(data) // 2])
+    with pytest.raises(datasets.ExtractError, match="truncated or corrupt zip archive.*download it again"):
+        fetch.extract_archive(tmp_path / "fma_metadata.zip", dest=tmp_path / "fma_metadata")
+    assert not (tmp_path / "fma_metadata").exists() and fetch.leftovers(tmp_path) == []
