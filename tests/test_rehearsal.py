@@ -220,3 +220,21 @@ def test_remotes_say_which_copy_is_verified_how():
     assert len(remotes.REMOTES["gtzan_audio"].mirrors) == 1                        # the original table is unchanged
     with pytest.raises(KeyError, match="no remote file"):
         remotes.with_mirror(remotes.REMOTES, "mnist", "http://x")
+
+
+def test_fma_medium_rehearsal_downloads_and_loads(tmp_path):
+    mirror = tmp_path / "mirror"
+    paths = rehearsal.write_fma(mirror, per_genre=3, seconds=1.5, medium=True, channels=1)
+    assert sorted(paths) == ["fma_medium", "fma_metadata", "fma_small"]
+    with zipfile.ZipFile(paths["fma_small"]) as zf:
+        small = {n.split("/", 1)[1] for n in zf.namelist() if n.endswith(".mp3")}
+    with zipfile.ZipFile(paths["fma_medium"]) as zf:
+        medium = {n.split("/", 1)[1] for n in zf.namelist() if n.endswith(".mp3")}
+    assert small < medium and len(small) == 8 * 3                 # medium contains small
+    with rehearsal.serve(mirror) as url:
+        datasets.download("fma_medium", root=tmp_path / "data", remotes=rehearsal.remotes_for(mirror, url), **QUIET)
+    with pytest.warns(UserWarning, match="3 file"):
+        tracks = datasets.load_tracks("fma_medium", root=tmp_path / "data")
+    assert len(tracks) == len(medium) - 3 and tracks["genre"].nunique() == 16
+    counts = tracks["genre"].value_counts()
+    assert counts["Rock"] > counts["Pop"] > counts["Easy Listening"]
