@@ -238,3 +238,11 @@ def test_fma_medium_rehearsal_downloads_and_loads(tmp_path):
     assert len(tracks) == len(medium) - 3 and tracks["genre"].nunique() == 16
     counts = tracks["genre"].value_counts()
     assert counts["Rock"] > counts["Pop"] > counts["Easy Listening"]
+
+
+def test_full_size_names_select_the_lists_930_clips(shared_dir):
+    lists = splits.read_split_lists(shared_dir / "gtzan_splits")
+    names = _present_ids(100)
+    assert len(names) == 1000
+    assert {k: len(set(v) & names) for k, v in lists.items()} == {"train": 443, "valid": 197, "test": 290}
+    assert "jazz.00054" in lists["train"]              # the truncated clip is listed: loaded, 442 train remain
