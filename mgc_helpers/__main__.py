@@ -1,6 +1,7 @@
 """Command line: ``python -m mgc_helpers {toy,warm,info,download,features,student,badges}``.
 
-``toy``       generate the offline toy dataset if it is missing (``--force`` regenerates it).
+``toy``       generate the offline toy dataset if it is missing (``--force`` regenerates it;
+              ``--seed``, ``--genres``, ``--n-artists``... make another one).
 ``warm``      compile librosa's numba functions once, so the first notebook starts fast.
 ``info``      where the data and caches are, what is downloaded, how big, how to clear it.
 ``download``  download a dataset (checksummed, mirrors in order): gtzan, gtzan_splits, fma_metadata,
@@ -9,6 +10,10 @@
 ``student``   write student copies of the notebooks (solutions replaced by stubs, outputs cleared).
 ``badges``    rewrite the Colab/Binder badges and set-up cells of the notebooks and README from the
               repository URL in ``mgc_helpers/config.py`` (``--check``: only list what is stale).
+
+Bad input (a number out of range, an unknown dataset, a missing folder, an unwritable
+cache) prints ``error: ...`` and exits with status 2, before anything is computed; a
+command that computed nothing exits with status 1.
 
 The data root is ``$MGC_DATA_DIR`` (default: the repository's ``data/``), the cache root
 ``$MGC_CACHE_DIR`` (default: the repository's ``.cache/``).

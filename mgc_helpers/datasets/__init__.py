@@ -11,6 +11,9 @@ default: artist-disjoint everywhere (see :mod:`mgc_helpers.datasets.splits`).
 >>> tracks = load_tracks("fma_small", genres="four") # doctest: +SKIP
 >>> tracks = load_tracks("~/my_music")               # doctest: +SKIP  (one sub-folder per genre)
 
+The named datasets are the entries of :data:`DATASETS` (name, loader, description,
+what :func:`download` fetches): a new dataset is one more entry.
+
 Nothing is ever downloaded on import or by :func:`load_tracks` unless
 ``download=True`` is passed.
 
@@ -221,7 +224,13 @@ def load_tracks(
     Raises
     ------
     FileNotFoundError
-        The dataset is not there (the message says how to download it).
+        The dataset is not there (the message says how to download it), or the
+        folder path does not exist.
+    NotADirectoryError
+        The path is a file, not a folder.
+    ValueError
+        An unknown dataset name; a folder with no usable audio, only one genre, or a
+        train/valid/test part that ends up empty.
     """
     entry = DATASETS.get(name) if isinstance(name, str) else None
     if toy_options and (entry is None or not entry.takes_options):
