@@ -1,4 +1,4 @@
-"""Where the course keeps its data and caches, and where it lives on the web.
+"""Where the course keeps its data and caches, where it lives on the web, and how big its networks are.
 
 This is the one place that defines the repository URL: the README badges, the
 "Open in Colab" links and the Colab set-up cell of every notebook are built from
@@ -12,11 +12,24 @@ Environment variables
 ``MGC_CACHE_DIR``
     Root of feature caches, checkpoints and numba/matplotlib caches (default: the
     repository's ``.cache/`` folder, else ``~/.cache/mgc_helpers``).
+``MGC_PROFILE``
+    ``cpu`` or ``gpu``: what a notebook's ``PROFILE = "auto"`` means (default: ``gpu`` when
+    TensorFlow sees a GPU, else ``cpu``).
+
+One switch for CPU or GPU
+-------------------------
+:data:`PROFILES` is the one table of the sizes every training notebook (04-08, 10) uses: the ``"cpu"``
+profile is the quick toy run, the ``"gpu"`` profile trains the seeds' networks at their published sizes.
+A notebook sets ``PROFILE = "auto"`` in its parameters cell and reads its sizes with
+:func:`profile_sizes` in the cell after it (so that papermill can override ``PROFILE``); only
+:func:`gpu_available` imports TensorFlow, and only when ``"auto"`` is resolved without ``$MGC_PROFILE``.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any, ClassVar
 
 #: ``owner/name`` of the course repository on GitHub.
 GITHUB_REPOSITORY = "mgc-course/music-genre-classification"
@@ -116,3 +129,327 @@ if "google.colab" in sys.modules:
     print(f"Course package ready. GPU: {{gpu.split(' (UUID')[0]}}" if gpu else "Course package ready. No GPU: "
           "fine for the toy data; for GTZAN/FMA choose Runtime → Change runtime type → GPU.")
 """
+
+
+# ---------------------------------------------------------------------------
+# One switch for CPU or GPU: the sizes of every notebook that trains a network
+# ---------------------------------------------------------------------------
+#: The profiles a notebook can choose besides ``"auto"``.
+PROFILE_NAMES = ("cpu", "gpu")
+#: Environment variable that decides what ``"auto"`` means without asking TensorFlow (tests, CI, rehearsals).
+PROFILE_ENV = "MGC_PROFILE"
+
+
+def gpu_available() -> bool:
+    """Whether TensorFlow sees a GPU (imports TensorFlow; nothing else in this module does).
+
+    Used by :func:`resolve_profile` (notebooks 04-08 and 10). Listing the devices does not start
+    TensorFlow's runtime, so :func:`mgc_helpers.training.configure_threads` still works afterwards.
+    """
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def resolve_profile(profile: str = "auto") -> str:
+    """``"cpu"`` or ``"gpu"``: the profile a notebook's ``PROFILE`` parameter stands for.
+
+    Used by :func:`profile_sizes` (notebooks 04-08 and 10). ``"auto"`` is ``$MGC_PROFILE`` when that
+    is set, else ``"gpu"`` when TensorFlow sees a GPU (:func:`gpu_available`, the only case that
+    imports TensorFlow) and ``"cpu"`` otherwise. An explicit ``"cpu"`` or ``"gpu"`` is returned as is.
+
+    Parameters
+    ----------
+    profile : {"auto", "cpu", "gpu"}
+
+    Returns
+    -------
+    str
+        ``"cpu"`` or ``"gpu"``.
+
+    Raises
+    ------
+    ValueError
+        For any other name, or an invalid ``$MGC_PROFILE``.
+    """
+    choices = ("auto", *PROFILE_NAMES)
+    if not isinstance(profile, str) or profile.strip().lower() not in choices:
+        raise ValueError(f"PROFILE must be one of {choices}, got {profile!r}")
+    profile = profile.strip().lower()
+    if profile != "auto":
+        return profile
+    env = os.environ.get(PROFILE_ENV, "").strip().lower()
+    if env:
+        if env not in PROFILE_NAMES:
+            raise ValueError(f"${PROFILE_ENV} must be one of {PROFILE_NAMES} (or unset), got {env!r}")
+        return env
+    return "gpu" if gpu_available() else "cpu"
+
+
+def _seconds(frames: int, hop: int) -> float:
+    """The duration whose :func:`mgc_helpers.features.seconds_to_frames` at ``hop`` is ``frames``."""
+    return frames * hop / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class SeedInput:
+    """The input and the training length of one seed network in notebook 05 (a part of :class:`CNNSizes`).
+
+    ``n_mels`` bands x ``frames`` frames of log-mels at ``hop`` samples per frame (22,050 Hz), trained
+    ``epochs`` epochs in batches of ``batch_size``.
+    """
+
+    n_mels: int
+    hop: int
+    frames: int
+    epochs: int
+    batch_size: int
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    """What every notebook's sizes have: the profile they belong to and how they are printed."""
+
+    profile: str
+    #: The notebook these sizes are for.
+    notebook: ClassVar[str] = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The sizes by name (every field but ``profile``), in the order of the class."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "profile"}
+
+    def __str__(self) -> str:
+        parts = []
+        for name, value in self.to_dict().items():
+            if isinstance(value, SeedInput):
+                value = (f"{value.n_mels} x {value.frames} (hop {value.hop}), {value.epochs} epochs, "
+                         f"batch {value.batch_size}")
+            elif isinstance(value, float):
+                value = f"{value:g}"
+            parts.append(f"{name}={value}")
+        return f"PROFILE {self.profile!r}: the sizes of {self.notebook}: " + ", ".join(parts)
+
+    def describe(self) -> None:
+        """Print the profile and every size it chose (each training notebook calls it once)."""
+        print(self)
+
+
+@dataclass(frozen=True)
+class FFNNSizes(_Sizes):
+    """Sizes of notebook 04 (feed-forward networks on MFCCs).
+
+    CPU: the notebook's toy set-up (64 bands, hop 1024, 20 MFCCs, 40 epochs, batches of 16).
+    GPU: seed 002's features, 128 mel bands at hop 1024 (its 128 x 660 input, also seed 003's hop), and
+    the 40 epochs of seed 002's FFNN log ("Epoch 40/40"); 20 MFCCs and batches of 16 as on the CPU (an
+    FFNN is cheap either way).
+    """
+
+    notebook: ClassVar[str] = "04_ffnn.ipynb"
+
+    n_mels: int
+    hop: int
+    n_mfcc: int
+    epochs: int
+    batch_size: int
+
+
+@dataclass(frozen=True)
+class CNNSizes(_Sizes):
+    """Sizes of notebook 05 (seed 002's and seed 000's CNNs, the recommended CNN).
+
+    CPU: today's toy run: 64 bands at hop 1024, 3-s crops (65 frames), 15 epochs of the recommended
+    CNN at 8/16/32 filters, and both seeds' CNNs as 2-epoch demos on the same crops.
+    GPU: the recommended CNN at 16/32/64 filters (its defaults, :func:`mgc_helpers.models.cnn.recommended_cnn`)
+    on 3-s crops of 128-band log-mels at hop 1024 (seed 003's mel set-up), 40 epochs, 8 crops per clip;
+    seed 002's CNN on 128 x 660 (seed 002: "128 mel scales and 660 time windows", 660 frames at hop 1024
+    = 30.7 s, clips zero-padded as the seed says) for 40 epochs (seed 002 trained 40; it over-fits after
+    15-20); seed 000's CNN on 96 x 1366 ("The spectrograms are 1366 X 96 pixels", hop 512 as seed 001)
+    for its 160 epochs in batches of 400 (seed 000, Figure 5 and section 4.2).
+    ``seed_epochs`` is what the notebook's ``SEED_EPOCHS`` trains the seeds' CNNs for on the crops
+    above; ``seed002``/``seed000`` are each seed's own input and schedule.
+    """
+
+    notebook: ClassVar[str] = "05_cnn.ipynb"
+
+    n_mels: int
+    hop: int
+    segment_seconds: float
+    test_hop_seconds: float
+    epochs: int
+    crops_per_track: int
+    seed_epochs: int
+    filters: tuple[int, ...]
+    batch_size: int
+    seed002: SeedInput
+    seed000: SeedInput
+
+
+@dataclass(frozen=True)
+class RNNSizes(_Sizes):
+    """Sizes of notebook 06 (seed 000's LSTM, seed 003's GRU and skip-GRU).
+
+    CPU: 64 bands at hop 1024, 3-s crops, 2 LSTM and 7 GRU epochs, skip length 4, batches of 32.
+    GPU: seed 000's LSTM on 96 x 1366 log-mels (section 4.3: "an input shape of 96x1366"; hop 512, so
+    the 1366 frames are 31.7 s and a 30-s clip is zero-padded), the GRUs on 20 MFCCs of the same
+    whole-clip crops; 30 LSTM and 50 GRU epochs (the notebook's own suggestion; seed 000 trained its
+    LSTM for 1000, far beyond any course budget), skip length 4 (seed 003).
+    """
+
+    notebook: ClassVar[str] = "06_lstm_gru.ipynb"
+
+    n_mels: int
+    n_mfcc: int
+    hop: int
+    seconds: float
+    epochs_lstm: int
+    epochs_gru: int
+    skip_k: int
+    batch_size: int
+
+
+@dataclass(frozen=True)
+class CRNNSizes(_Sizes):
+    """Sizes of notebook 07 (seed 001's CRNN).
+
+    CPU: 64 bands at hop 1024, 3-s crops, 20 epochs of the toy variant (``TOY_MODEL="toy"``), 4 crops per
+    clip in batches of 32.
+    GPU: seed 001's exact table (``TOY_MODEL="seed"``: 18,356 parameters for four classes) on 96 x 1366
+    log-mels (hop 512, as :data:`mgc_helpers.models.crnn.SEED001_INPUT_SHAPE`): one whole-clip crop per
+    clip and epoch, 30 epochs (seed 001 trained 20 at a fixed learning rate of 1e-4; the course's
+    1cycle schedule gets 30 on a GPU), batches of 32 (seed 001: 128, on FMA's 8,000 clips).
+    """
+
+    notebook: ClassVar[str] = "07_crnn.ipynb"
+
+    n_mels: int
+    hop: int
+    crop_seconds: float
+    test_hop_seconds: float
+    epochs: int
+    toy_model: str
+    crops_per_track: int
+    batch_size: int
+
+
+@dataclass(frozen=True)
+class TransferSizes(_Sizes):
+    """Sizes of notebook 08 (musicnn embeddings and fine-tuning, an ImageNet VGG16 on spectrogram images).
+
+    CPU: one 3-s musicnn patch per clip, 4 training clips per genre (learning curve at 1, 2, 4, two
+    draws each), from-scratch CNNs at 1 and 4 clips per genre for 20 steps, 64-pixel images, no
+    whole-network fine-tuning.
+    GPU: ten 3-s patches per clip (a whole 30-s clip, musicnn's own patch length), five draws per size,
+    200 steps per from-scratch CNN, 224-pixel images (the ImageNet input of seeds 003 and 004's VGG16),
+    and the whole musicnn fine-tuned. The numbers of labelled clips stay those of the CPU profile: the
+    notebook is about learning from few labels, and the toy training split has 12 clips per genre.
+    """
+
+    notebook: ClassVar[str] = "08_transfer_learning.ipynb"
+
+    n_patches: int
+    train_per_genre: int
+    sizes: tuple[int, ...]
+    repeats: int
+    cnn_sizes: tuple[int, ...]
+    cnn_steps: int
+    image_size: int
+    full_finetune: bool
+
+
+@dataclass(frozen=True)
+class AppSizes(_Sizes):
+    """Sizes of notebook 10 (the app's first model).
+
+    CPU: ``None``, the recipe's default epochs (:data:`mgc_helpers.bundle.MODEL_KINDS`). GPU: 30 epochs.
+    """
+
+    notebook: ClassVar[str] = "10_compare_and_predict.ipynb"
+
+    app_epochs: int | None
+
+
+#: Every training notebook's sizes per profile. Each class's docstring names the seed each size comes from.
+PROFILES: dict[str, dict[str, _Sizes]] = {
+    "ffnn": {
+        "cpu": FFNNSizes("cpu", n_mels=64, hop=1024, n_mfcc=20, epochs=40, batch_size=16),
+        "gpu": FFNNSizes("gpu", n_mels=128, hop=1024, n_mfcc=20, epochs=40, batch_size=16),
+    },
+    "cnn": {
+        "cpu": CNNSizes("cpu", n_mels=64, hop=1024, segment_seconds=3.0, test_hop_seconds=0.75, epochs=15,
+                        crops_per_track=4, seed_epochs=2, filters=(8, 16, 32), batch_size=64,
+                        seed002=SeedInput(64, 1024, 65, epochs=2, batch_size=64),
+                        seed000=SeedInput(64, 1024, 65, epochs=2, batch_size=64)),
+        "gpu": CNNSizes("gpu", n_mels=128, hop=1024, segment_seconds=3.0, test_hop_seconds=0.75, epochs=40,
+                        crops_per_track=8, seed_epochs=40, filters=(16, 32, 64), batch_size=64,
+                        seed002=SeedInput(128, 1024, 660, epochs=40, batch_size=32),
+                        seed000=SeedInput(96, 512, 1366, epochs=160, batch_size=400)),
+    },
+    "rnn": {
+        "cpu": RNNSizes("cpu", n_mels=64, n_mfcc=20, hop=1024, seconds=3.0, epochs_lstm=2, epochs_gru=7,
+                        skip_k=4, batch_size=32),
+        "gpu": RNNSizes("gpu", n_mels=96, n_mfcc=20, hop=512, seconds=_seconds(1366, 512), epochs_lstm=30,
+                        epochs_gru=50, skip_k=4, batch_size=32),
+    },
+    "crnn": {
+        "cpu": CRNNSizes("cpu", n_mels=64, hop=1024, crop_seconds=3.0, test_hop_seconds=0.75, epochs=20,
+                         toy_model="toy", crops_per_track=4, batch_size=32),
+        "gpu": CRNNSizes("gpu", n_mels=96, hop=512, crop_seconds=_seconds(1366, 512), test_hop_seconds=0.75,
+                         epochs=30, toy_model="seed", crops_per_track=1, batch_size=32),
+    },
+    "transfer": {
+        "cpu": TransferSizes("cpu", n_patches=1, train_per_genre=4, sizes=(1, 2, 4), repeats=2, cnn_sizes=(1, 4),
+                             cnn_steps=20, image_size=64, full_finetune=False),
+        "gpu": TransferSizes("gpu", n_patches=10, train_per_genre=4, sizes=(1, 2, 4), repeats=5, cnn_sizes=(1, 4),
+                             cnn_steps=200, image_size=224, full_finetune=True),
+    },
+    "app": {
+        "cpu": AppSizes("cpu", app_epochs=None),
+        "gpu": AppSizes("gpu", app_epochs=30),
+    },
+}
+
+#: The notebook each entry of :data:`PROFILES` sizes.
+PROFILE_NOTEBOOKS = {name: sizes["cpu"].notebook for name, sizes in PROFILES.items()}
+
+
+def profile_sizes(notebook: str, profile: str = "auto", **changes: Any) -> _Sizes:
+    """The sizes one notebook trains with under a profile: the course's one switch for CPU or GPU.
+
+    Used by notebooks 04 (``"ffnn"``), 05 (``"cnn"``), 06 (``"rnn"``), 07 (``"crnn"``), 08
+    (``"transfer"``) and 10 (``"app"``), right after their parameters cell::
+
+        SIZES = mgc.config.profile_sizes("cnn", PROFILE)
+        SIZES.describe()
+
+    The ``"cpu"`` sizes are what the notebooks ran before the switch existed; the ``"gpu"`` sizes train
+    the seeds' networks at their published sizes (each class's docstring names the seed of each size).
+
+    Parameters
+    ----------
+    notebook : {"ffnn", "cnn", "rnn", "crnn", "transfer", "app"}
+        A key of :data:`PROFILES`.
+    profile : {"auto", "cpu", "gpu"}
+        See :func:`resolve_profile` (``"auto"`` may import TensorFlow to look for a GPU).
+    **changes
+        Single sizes to change, e.g. ``epochs=2`` for a quick rehearsal.
+
+    Returns
+    -------
+    FFNNSizes, CNNSizes, RNNSizes, CRNNSizes, TransferSizes or AppSizes
+        Frozen; ``.profile`` is ``"cpu"`` or ``"gpu"``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown notebook.
+    TypeError
+        For a change that names no size of that notebook.
+    """
+    if notebook not in PROFILES:
+        raise KeyError(f"no profile sizes for {notebook!r}; choose one of {sorted(PROFILES)}")
+    chosen = PROFILES[notebook][resolve_profile(profile)]
+    unknown = sorted(set(changes) - set(chosen.to_dict()))
+    if unknown:
+        raise TypeError(f"{type(chosen).__name__} has no size {', '.join(unknown)}; "
+                        f"it has {', '.join(chosen.to_dict())}")
+    return replace(chosen, **changes)
