@@ -103,6 +103,8 @@ def _is_mpeg(path: Path, head: bytes) -> bool:
 
 
 _STDERR_LOCK = threading.Lock()
+#: The redirection of file descriptor 2 shared by the blocks of :func:`_c_stderr_captured` open right now.
+_STDERR: dict[str, Any] = {"depth": 0, "saved": None, "file": None}
 
 
 @contextlib.contextmanager
@@ -110,27 +112,43 @@ def _c_stderr_captured() -> Iterator[list[str]]:
     """Catch what C libraries (mpg123's "Note: Illegal Audio-MPEG-Header...") write to file descriptor 2.
 
     They would otherwise land in the terminal or the notebook, outside Python's
-    control. The lines are put into the yielded list when the block ends. One block at
-    a time (file descriptor 2 belongs to the whole process).
+    control. The lines written while the block runs are put into the yielded list when
+    it ends. File descriptor 2 belongs to the whole process, so blocks running at the
+    same time in several threads share one redirection (restored when the last ends)
+    and may see each other's lines; nobody waits for anybody.
     """
     lines: list[str] = []
     with _STDERR_LOCK:
-        try:
-            saved = os.dup(2)
-        except OSError:  # no file descriptor 2 at all: nothing can leak
-            yield lines
-            return
-        try:
-            with tempfile.TemporaryFile() as tmp:
-                os.dup2(tmp.fileno(), 2)
+        if _STDERR["depth"] == 0:
+            try:
+                saved = os.dup(2)
+            except OSError:  # no file descriptor 2 at all: nothing can leak
+                saved = None
+            if saved is not None:
                 try:
-                    yield lines
-                finally:
-                    os.dup2(saved, 2)
-                    tmp.seek(0)
-                    lines += [ln for ln in tmp.read().decode("utf-8", "replace").splitlines() if ln.strip()]
-        finally:
-            os.close(saved)
+                    tmp = tempfile.TemporaryFile()
+                except OSError:  # no room for a temporary file: let the notes through rather than fail
+                    os.close(saved)
+                else:
+                    os.dup2(tmp.fileno(), 2)
+                    _STDERR.update(saved=saved, file=tmp)
+        _STDERR["depth"] += 1
+        tmp = _STDERR["file"]
+        start = os.lseek(2, 0, os.SEEK_CUR) if tmp is not None else 0
+    try:
+        yield lines
+    finally:
+        with _STDERR_LOCK:
+            if tmp is not None:
+                end = os.lseek(2, 0, os.SEEK_CUR)
+                text = os.pread(tmp.fileno(), max(0, end - start), start)
+                lines += [ln for ln in text.decode("utf-8", "replace").splitlines() if ln.strip()]
+            _STDERR["depth"] -= 1
+            if _STDERR["depth"] == 0 and _STDERR["saved"] is not None:
+                os.dup2(_STDERR["saved"], 2)
+                os.close(_STDERR["saved"])
+                _STDERR["file"].close()
+                _STDERR.update(saved=None, file=None)
 
 
 def _truncation(path: Path, sf_info: Any) -> str | None:

@@ -456,3 +456,32 @@ def test_a_wav_cut_short_is_reported_as_truncated(tmp_path, sine_wav):
     with warnings.catch_warnings():
         warnings.simplefilter("error")                          # a complete file does not warn
         audio.load(sine_wav, sr=None)
+
+
+def test_mpg123_capture_is_shared_by_threads_and_restored(tmp_path, capfd):
+    from concurrent.futures import ThreadPoolExecutor
+
+    good = tmp_path / "good.mp3"
+    sf.write(good, _sine(seconds=1.0), SR, format="MP3")
+    noise = np.random.default_rng(1).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+    broken = []
+    for i in range(8):
+        broken.append(tmp_path / f"broken{i}.mp3")
+        broken[-1].write_bytes(good.read_bytes()[:200] + b"\x00" * 50 + noise)
+
+    def one(path):
+        try:
+            audio.load(path)
+        except AudioLoadError as exc:
+            return str(exc)
+        return "loaded"
+
+    with ThreadPoolExecutor(4) as pool:
+        said = list(pool.map(one, broken + [good] * 4))
+    assert all("Illegal Audio-MPEG-Header" in m for m in said[:8]) and said[8:] == ["loaded"] * 4
+    assert audio._STDERR["depth"] == 0 and audio._STDERR["saved"] is None
+    import os
+
+    os.write(2, b"fd 2 is back\n")
+    err = capfd.readouterr().err
+    assert "Illegal" not in err and "fd 2 is back" in err
