@@ -201,6 +201,8 @@ def test_generation_is_deterministic_and_the_command_line_writes_an_archive(tmp_
         rehearsal.write_gtzan(tmp_path / "c", fmt="mp3")
     with pytest.raises(FileNotFoundError, match="rehearsal"):
         rehearsal.remotes_for(tmp_path / "nothing", "http://127.0.0.1:1")
+    assert rehearsal.main(["gtzan", "--out", str(tmp_path / "d"), "--per-genre", "0"]) == 2   # said, not raised
+    assert rehearsal.main(["gtzan", "--out", str(tmp_path / "d"), "--split-lists", str(tmp_path / "none")]) == 2
 
 
 def test_remotes_say_which_copy_is_verified_how():

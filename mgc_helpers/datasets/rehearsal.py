@@ -51,6 +51,7 @@ import io
 import json
 import os
 import struct
+import sys
 import tarfile
 import threading
 import zipfile
@@ -663,12 +664,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
-    if args.dataset == "gtzan":
-        paths = [write_gtzan(args.out, per_genre=args.per_genre, seconds=args.seconds, fmt=args.fmt, seed=args.seed,
-                             n_jobs=args.jobs, split_lists=args.split_lists)]
-    else:
-        paths = list(write_fma(args.out, per_genre=args.per_genre, seconds=args.seconds, medium=args.medium,
-                               channels=1 if args.mono else 2, seed=args.seed, n_jobs=args.jobs).values())
+    try:
+        if args.dataset == "gtzan":
+            paths = [write_gtzan(args.out, per_genre=args.per_genre, seconds=args.seconds, fmt=args.fmt,
+                                 seed=args.seed, n_jobs=args.jobs, split_lists=args.split_lists)]
+        else:
+            paths = list(write_fma(args.out, per_genre=args.per_genre, seconds=args.seconds, medium=args.medium,
+                                   channels=1 if args.mono else 2, seed=args.seed, n_jobs=args.jobs).values())
+    except (ValueError, FileNotFoundError) as exc:  # bad input: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for p in paths:
         print(f"{p} ({_remotes.human_size(p.stat().st_size)})")
     print(f"written in {time.perf_counter() - t0:.1f} s; manifest {Path(args.out) / MANIFEST}")
