@@ -18,55 +18,18 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import nbformat
-import psutil
 from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from mgc_helpers.runner import PeakRSS  # noqa: E402  (the kernel tree's peak RSS, one copy)
+
 BUDGET_S, BUDGET_MB, BUDGET_TOTAL_S = 90.0, 1536.0, 600.0
-
-
-class PeakRSS:
-    """Samples the resident memory of a process and its children in a thread."""
-
-    def __init__(self, get_pid, interval: float = 0.05) -> None:
-        self.get_pid, self.interval, self.peak = get_pid, interval, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        pid = None
-        while pid is None and not self._stop.is_set():  # the kernel starts inside execute()
-            pid = self.get_pid()
-            time.sleep(self.interval)
-        try:
-            proc = psutil.Process(pid)
-        except (psutil.Error, TypeError, ValueError):
-            return
-        while not self._stop.is_set():
-            try:
-                total = proc.memory_info().rss
-                for child in proc.children(recursive=True):
-                    try:
-                        total += child.memory_info().rss
-                    except psutil.Error:
-                        pass
-                self.peak = max(self.peak, total)
-            except psutil.Error:
-                return
-            time.sleep(self.interval)
-
-    def __enter__(self) -> "PeakRSS":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def run_notebook(path: Path, *, timeout: int = 600) -> dict:
