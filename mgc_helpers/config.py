@@ -27,9 +27,9 @@ A notebook sets ``PROFILE = "auto"`` in its parameters cell and reads its sizes 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Mapping
 
 #: ``owner/name`` of the course repository on GitHub.
 GITHUB_REPOSITORY = "mgc-course/music-genre-classification"
@@ -146,6 +146,7 @@ def gpu_available() -> bool:
     Used by :func:`resolve_profile` (notebooks 04-08 and 10). Listing the devices does not start
     TensorFlow's runtime, so :func:`mgc_helpers.training.configure_threads` still works afterwards.
     """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
     return bool(tf.config.list_physical_devices("GPU"))
@@ -208,26 +209,34 @@ class SeedInput:
 
 @dataclass(frozen=True)
 class _Sizes:
-    """What every notebook's sizes have: the profile they belong to and how they are printed."""
+    """What every notebook's sizes have: the profile they belong to, what was changed, how they are printed."""
 
     profile: str
+    #: The sizes set away from the profile's values (by the notebook's parameters or by hand).
+    changed: tuple[str, ...] = field(default=(), kw_only=True)
     #: The notebook these sizes are for.
     notebook: ClassVar[str] = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The sizes by name (every field but ``profile``), in the order of the class."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "profile"}
+        """The sizes by name (every field but ``profile`` and ``changed``), in the order of the class."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("profile", "changed")}
 
     def __str__(self) -> str:
         parts = []
         for name, value in self.to_dict().items():
             if isinstance(value, SeedInput):
-                value = (f"{value.n_mels} x {value.frames} (hop {value.hop}), {value.epochs} epochs, "
-                         f"batch {value.batch_size}")
+                value = (f"({value.n_mels} x {value.frames} at hop {value.hop}, {value.epochs} epochs, "
+                         f"batch {value.batch_size})")
             elif isinstance(value, float):
                 value = f"{value:g}"
             parts.append(f"{name}={value}")
-        return f"PROFILE {self.profile!r}: the sizes of {self.notebook}: " + ", ".join(parts)
+        changed = f" (changed from the profile: {', '.join(self.changed)})" if self.changed else ""
+        lines = [f"PROFILE {self.profile!r}: the sizes of {self.notebook}{changed}:"]
+        for part in parts:  # lines of at most about 110 characters, never splitting one size
+            if len(lines) == 1 or len(lines[-1]) + len(part) > 108:
+                lines.append(" ")
+            lines[-1] += f" {part},"
+        return "\n".join(lines)[:-1]
 
     def describe(self) -> None:
         """Print the profile and every size it chose (each training notebook calls it once)."""
@@ -412,14 +421,22 @@ PROFILES: dict[str, dict[str, _Sizes]] = {
 PROFILE_NOTEBOOKS = {name: sizes["cpu"].notebook for name, sizes in PROFILES.items()}
 
 
-def profile_sizes(notebook: str, profile: str = "auto", **changes: Any) -> _Sizes:
+def profile_sizes(
+    notebook: str,
+    profile: str = "auto",
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    **changes: Any,
+) -> _Sizes:
     """The sizes one notebook trains with under a profile: the course's one switch for CPU or GPU.
 
     Used by notebooks 04 (``"ffnn"``), 05 (``"cnn"``), 06 (``"rnn"``), 07 (``"crnn"``), 08
-    (``"transfer"``) and 10 (``"app"``), right after their parameters cell::
+    (``"transfer"``) and 10 (``"app"``), in the cell right after their parameters cell (which holds
+    ``PROFILE`` and the ``"cpu"`` sizes, so that papermill can override either)::
 
-        SIZES = mgc.config.profile_sizes("cnn", PROFILE)
-        SIZES.describe()
+        PROFILE_SIZES = mgc.config.profile_sizes("crnn", PROFILE, parameters=dict(n_mels=N_MELS, epochs=EPOCHS))
+        PROFILE_SIZES.describe()
+        N_MELS, EPOCHS = PROFILE_SIZES.n_mels, PROFILE_SIZES.epochs
 
     The ``"cpu"`` sizes are what the notebooks ran before the switch existed; the ``"gpu"`` sizes train
     the seeds' networks at their published sizes (each class's docstring names the seed of each size).
@@ -430,26 +447,40 @@ def profile_sizes(notebook: str, profile: str = "auto", **changes: Any) -> _Size
         A key of :data:`PROFILES`.
     profile : {"auto", "cpu", "gpu"}
         See :func:`resolve_profile` (``"auto"`` may import TensorFlow to look for a GPU).
+    parameters : mapping, optional, keyword-only
+        The notebook's parameters cell, by size name. A value equal to the ``"cpu"`` profile's follows
+        the chosen profile; any other value was set on purpose (by hand, or injected by papermill) and
+        is kept. Lists count as tuples (papermill injects JSON).
     **changes
-        Single sizes to change, e.g. ``epochs=2`` for a quick rehearsal.
+        Single sizes to set whatever their value, e.g. ``epochs=2`` for a quick rehearsal.
 
     Returns
     -------
     FFNNSizes, CNNSizes, RNNSizes, CRNNSizes, TransferSizes or AppSizes
-        Frozen; ``.profile`` is ``"cpu"`` or ``"gpu"``.
+        Frozen; ``.profile`` is ``"cpu"`` or ``"gpu"``, ``.changed`` names the sizes that differ
+        from that profile's.
 
     Raises
     ------
     KeyError
         For an unknown notebook.
     TypeError
-        For a change that names no size of that notebook.
+        For a parameter or change that names no size of that notebook.
     """
     if notebook not in PROFILES:
         raise KeyError(f"no profile sizes for {notebook!r}; choose one of {sorted(PROFILES)}")
+    cpu = PROFILES[notebook]["cpu"]
     chosen = PROFILES[notebook][resolve_profile(profile)]
-    unknown = sorted(set(changes) - set(chosen.to_dict()))
+    names = list(chosen.to_dict())
+    given = dict(parameters or {})
+    unknown = sorted((set(given) | set(changes)) - set(names))
     if unknown:
-        raise TypeError(f"{type(chosen).__name__} has no size {', '.join(unknown)}; "
-                        f"it has {', '.join(chosen.to_dict())}")
-    return replace(chosen, **changes)
+        raise TypeError(f"{type(chosen).__name__} has no size {', '.join(unknown)}; it has {', '.join(names)}")
+
+    def plain(name: str, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) and isinstance(getattr(cpu, name), tuple) else value
+
+    edits = {k: plain(k, v) for k, v in given.items() if plain(k, v) != getattr(cpu, k)}
+    edits.update({k: plain(k, v) for k, v in changes.items()})
+    changed = tuple(k for k in names if k in edits and edits[k] != getattr(chosen, k))
+    return replace(chosen, **edits, changed=changed)

@@ -108,7 +108,7 @@ def test_describe_prints_the_profile_and_every_size(capsys):
     assert out.startswith("PROFILE 'gpu': the sizes of 05_cnn.ipynb")
     for name in sizes.to_dict():
         assert f"{name}=" in out
-    assert "seed000=96 x 1366 (hop 512), 160 epochs, batch 400" in out
+    assert "seed000=(96 x 1366 at hop 512, 160 epochs, batch 400)" in out
 
 
 def test_gpu_sizes_are_the_seeds_published_ones():
@@ -169,42 +169,78 @@ def _assignments(source: str) -> dict[str, ast.expr]:
             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)}
 
 
-def _notebook_sizes(notebook: str) -> tuple[dict[str, ast.expr], str]:
-    """The parameters cell's assignments (and those of the code cell right after it), and all code."""
+def _unpacked(source: str) -> dict[str, ast.expr]:
+    """``A, B = X.a, X.b`` and ``A = X.a``: name -> value expression."""
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple) and isinstance(node.value, ast.Tuple):
+            found.update({t.id: v for t, v in zip(node.targets[0].elts, node.value.elts)})
+    return {**_assignments(source), **found}
+
+
+def _notebook(notebook: str) -> tuple[str, str, str]:
+    """The parameters cell, the code cell right after it ('' if none) and all code of a notebook."""
     cells = _cells(notebook)
     i = next(k for k, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", []))
-    found = _assignments(_src(cells[i]))
-    if cells[i + 1]["cell_type"] == "code":
-        found.update(_assignments(_src(cells[i + 1])))
-    code = "\n".join(_src(c) for c in cells if c["cell_type"] == "code")
-    return found, code
+    after = _src(cells[i + 1]) if cells[i + 1]["cell_type"] == "code" else ""
+    return _src(cells[i]), after, "\n".join(_src(c) for c in cells if c["cell_type"] == "code")
+
+
+def _profile_call(source: str, name: str) -> ast.Call | None:
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "profile_sizes"
+                and node.args and getattr(node.args[0], "value", None) == name):
+            return node
+    return None
 
 
 @pytest.mark.parametrize("name", sorted(config.PROFILES))
 def test_cpu_profile_is_what_the_notebook_runs(name):
     cpu = config.PROFILES[name]["cpu"]
-    assigned, code = _notebook_sizes(cpu.notebook)
+    params_src, after_src, code = _notebook(cpu.notebook)
+    params = _assignments(params_src)
     inline = INLINE.get(name, {})
-    for field, value in cpu.to_dict().items():
-        constant = field.upper()
-        if constant in assigned:
-            node = assigned[constant]
-            if isinstance(node, ast.Attribute):  # NAME = <profile sizes>.name: read from the profile
-                assert node.attr == field, f"{cpu.notebook}: {constant} reads .{node.attr}"
-            else:
-                typed = ast.literal_eval(node)
-                assert typed == value and type(typed) is type(value), f"{cpu.notebook}: {constant} = {typed!r}"
+    constants = [f for f in cpu.to_dict() if f.upper() in params]
+    for field in constants:  # the parameters cell types the CPU profile
+        typed = ast.literal_eval(params[field.upper()])
+        value = getattr(cpu, field)
+        assert typed == value and type(typed) is type(value), f"{cpu.notebook}: {field.upper()} = {typed!r}, cpu {value!r}"
+    for field, value in cpu.to_dict().items():  # and the code cells type the rest
+        if field in constants:
             continue
-        assert field in inline, f"{cpu.notebook} neither sets {constant} nor types {field} where the test looks"
+        assert field in inline, f"{cpu.notebook} neither sets {field.upper()} nor types {field} where the test looks"
         matches = re.findall(inline[field], code)
         assert matches, f"{cpu.notebook}: no {field} found by {inline[field]!r}"
         for typed in matches:
-            if typed == constant or typed == SAME_AS_CROPS and isinstance(value, config.SeedInput):
+            if typed == field.upper() or typed == SAME_AS_CROPS and isinstance(value, config.SeedInput):
                 continue
             assert ast.literal_eval(typed) == value, f"{cpu.notebook}: {field} typed as {typed}, profile {value!r}"
-    if any(isinstance(node, ast.Attribute) for node in assigned.values()):  # switched to the profile
-        assert "PROFILE" in assigned and re.search(rf'profile_sizes\("{name}", PROFILE\)', code)
-        assert ".describe()" in code
+    call = _profile_call(after_src, name)
+    if call is None:  # not switched to the profile yet
+        assert "PROFILE" not in params, f"{cpu.notebook} declares PROFILE but reads no sizes from it"
+        return
+    # switched: PROFILE is a parameter; every typed size goes through the profile and comes back under its name
+    assert ast.literal_eval(params["PROFILE"]) == "auto"
+    assert isinstance(call.args[1], ast.Name) and call.args[1].id == "PROFILE"
+    passed = next(k.value for k in call.keywords if k.arg == "parameters")
+    passed = {k.arg: getattr(k.value, "id", None) for k in passed.keywords}
+    assert passed == {f: f.upper() for f in constants}, f"{cpu.notebook}: parameters={passed}"
+    back = _unpacked(after_src)
+    for field in constants:
+        node = back.get(field.upper())
+        assert isinstance(node, ast.Attribute) and node.attr == field, f"{cpu.notebook}: {field.upper()} not read back"
+    assert ".describe()" in after_src
+
+
+def test_parameters_follow_the_profile_unless_changed():
+    cpu = config.PROFILES["cnn"]["cpu"]
+    gpu = config.profile_sizes("cnn", "gpu", parameters=dict(n_mels=cpu.n_mels, epochs=1, hop=cpu.hop))
+    assert (gpu.n_mels, gpu.hop, gpu.epochs, gpu.changed) == (128, 1024, 1, ("epochs",))
+    assert config.profile_sizes("cnn", "cpu", parameters=cpu.to_dict()) == cpu
+    tr = config.profile_sizes("transfer", "gpu", parameters=dict(sizes=[1, 2, 4], cnn_sizes=[1, 2]))
+    assert tr.sizes == (1, 2, 4) and tr.cnn_sizes == (1, 2) and tr.changed == ("cnn_sizes",)
+    with pytest.raises(TypeError, match="has no size spec_augment"):
+        config.profile_sizes("cnn", "gpu", parameters=dict(spec_augment=True))
 
 
 # ---------------------------------------------------------------------------
