@@ -86,9 +86,10 @@ def _build_crnn(input_shape: tuple[int, ...], n_classes: int) -> Any:
 
 
 def _build_musicnn_head(input_shape: tuple[int, ...], n_classes: int) -> Any:
-    from . import transfer
+    from .models import musicnn
 
-    return transfer.top_finetune_model(n_classes, model=MODEL_KINDS["musicnn transfer"].features["model"])
+    return musicnn.transfer_classifier(n_classes, model=MODEL_KINDS["musicnn transfer"].features["model"],
+                                       inputs="pooled", trainable=True)
 
 
 @dataclass(frozen=True)
@@ -346,11 +347,10 @@ def _segment_inputs(bundle: GenreModel, y: np.ndarray, sr: int) -> tuple[np.ndar
         sr = bundle.sr
     kind = bundle.features["kind"]
     if kind == "musicnn":
-        from . import transfer
         from .models import musicnn
 
         params = {k: v for k, v in bundle.feature_params().items() if k != "n_patches"}
-        X = transfer.patch_activations(y, sr, n_patches=None, **params)
+        X = musicnn.patch_activations(y, sr, n_patches=None, **params)
         step = musicnn.N_FRAMES * musicnn.HOP_LENGTH / musicnn.SR
         return X, np.arange(len(X)) * step
     A = features.FEATURE_KINDS[kind](y, sr, **bundle.feature_params())
@@ -449,10 +449,11 @@ def _train_spectrogram(kind: str, recipe: Recipe, tracks: pd.DataFrame, *, class
 def _train_musicnn(kind: str, recipe: Recipe, tracks: pd.DataFrame, *, classes: list[str], epochs: int,
                    live_plot: Any, seed: int) -> tuple[GenreModel, Any, Any]:
     """Pooled musicnn activations of every track (cached), then a fine-tuned head (notebook 08's recipe)."""
-    from . import training, transfer
+    from . import training
+    from .models import musicnn
 
     opts = {k: v for k, v in recipe.features.items() if k != "kind"}
-    emb = transfer.track_patch_embeddings(tracks, **opts)
+    emb = musicnn.track_embeddings(tracks, **opts)
     per = [len(a) for a in emb.arrays]
     P = np.concatenate([np.asarray(a, dtype=np.float32) for a in emb.arrays])
     owner = np.repeat(emb.tracks["track_id"].astype(str).to_numpy(), per)

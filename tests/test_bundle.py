@@ -259,3 +259,18 @@ def test_log_model_records_a_row_and_the_clip_probabilities(trained, tiny_tracks
     assert rows["n_params"].iloc[0] == model.model.count_params() and rows["notes"].iloc[0] == "test"
     probas = evaluation.read_clip_probabilities(dataset="tiny", split="artist")
     assert list(probas) == ["app_cnn"] and len(probas["app_cnn"]) == 2
+
+
+def test_the_musicnn_transfer_recipe_builds_its_head_and_reads_a_clip(tiny_tracks):
+    """The musicnn recipe's builder and its clip front end call musicnn's own functions (one home each)."""
+    from mgc_helpers.models import musicnn
+
+    musicnn.fetch_weights(quiet=True)
+    recipe = mb.MODEL_KINDS["musicnn transfer"]
+    head = recipe.build(None, 3)
+    assert head.output_shape[-1] == 3
+    y, sr = audio.load(tiny_tracks["path"].iloc[0], sr=musicnn.SR)
+    params = {k: v for k, v in recipe.features.items() if k not in ("kind", "n_patches")}
+    X = musicnn.patch_activations(y, sr, n_patches=None, **params)
+    assert X.ndim == 2 and len(X) >= 1
+    assert head.predict(X[:1], verbose=0).shape == (1, 3)
