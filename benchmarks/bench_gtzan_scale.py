@@ -98,7 +98,7 @@ def pipeline(root: str, epochs: int) -> None:
 
     t = time.perf_counter()
     classes = list(mgc.toy.GENRES)
-    frames = mgc.cache.seconds_to_frames(3.0, hop_length=512)
+    frames = mgc.features.seconds_to_frames(3.0, hop_length=512)
     st = training.fit_standardizer(feats)
     train_ds = training.train_dataset(feats, frames=frames, classes=classes, standardizer=st, batch_size=64,
                                       crops_per_track=4, seed=0)
