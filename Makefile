@@ -21,7 +21,7 @@ ifeq ($(shell id -u 2>/dev/null),0)
 LAB_FLAGS += --allow-root
 endif
 
-.PHONY: help setup lab lab-check binder-check e2e test unit notebooks bench student toy warm clean clean-cache
+.PHONY: help setup lab lab-check binder-check e2e test unit notebooks bench rehearsal student toy warm clean clean-cache
 
 help:
 	@echo "make lab        set everything up and open the course in JupyterLab (toy dataset, offline)"
@@ -32,6 +32,7 @@ help:
 	@echo "make binder-check  build the Binder environment in a fresh venv (as repo2docker) and run notebook 01 in it"
 	@echo "make e2e        browser test: JupyterLab in headless Chromium (Playwright) runs notebooks 01 and 10, uses their widgets"
 	@echo "make bench      time every notebook (wall time, peak RSS) -> benchmarks/results/"
+	@echo "make rehearsal  GTZAN / FMA rehearsals at real size (generated music): download, features, every notebook -> benchmarks/results/rehearsal.md"
 	@echo "make student    student copies of the notebooks (solutions -> stubs) in student/"
 	@echo "make clean      remove .venv, caches and generated data"
 
@@ -101,6 +102,13 @@ test: unit notebooks binder-check e2e
 
 bench: setup
 	$(PY) benchmarks/bench_notebooks.py
+
+# Issue 15: the rehearsal chain (tests/test_rehearsal_runs.py: download, split, features, notebooks 03 and 05 on
+# GTZAN, FMA small), then every notebook on the rehearsals with wall time and peak RSS. The first run writes the
+# archives into .cache/rehearsal/ (GTZAN 1.2 GB, ~6.5 min); later runs reuse them.
+rehearsal: setup
+	$(PY) -m pytest -p no:cacheprovider -m rehearsal tests/test_rehearsal_runs.py
+	$(PY) benchmarks/bench_rehearsal.py
 
 # Student copies: every ### BEGIN/END SOLUTION region becomes a stub (docs/INSTRUCTORS.md).
 student: $(STAMP)

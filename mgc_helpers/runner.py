@@ -47,6 +47,7 @@ __all__ = [
     "run_notebooks",
     "markdown_table",
     "split_lists_folder",
+    "rehearsal_folder",
     "rehearsal_mirror",
     "main",
 ]
@@ -206,24 +207,33 @@ def find_notebooks(select: Sequence[str] = (), *, folder: str | os.PathLike | No
 
 
 def notebook_parameters(path: str | os.PathLike) -> dict[str, Any]:
-    """The names and default values of a notebook's ``parameters`` cell (papermill's inspection).
+    """The names and default values of a notebook's tagged ``parameters`` cell.
 
     Used by :func:`run_notebook` (to name injected parameters a notebook does not
     declare) and the rehearsal tests (to extract the features a notebook will use).
+    Read with :mod:`ast` (papermill's own inspection drops lines such as
+    ``HOP = 1024  # 3 s = 65 frames at 22,050 Hz``).
 
     Returns
     -------
     dict
-        ``{name: value}``; a value that is not a Python literal is kept as its source text.
+        ``{name: value}`` in the cell's order; a value that is not a Python literal is
+        kept as its source text. Empty when no cell is tagged ``parameters``.
     """
-    import papermill
-
-    out = {}
-    for name, spec in papermill.inspect_notebook(str(path)).items():
-        try:
-            out[name] = ast.literal_eval(spec["default"])
-        except (ValueError, SyntaxError):
-            out[name] = spec["default"]
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    cell = next((c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return {}
+    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    out: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        for target in targets:
+            if isinstance(target, ast.Name) and node.value is not None:
+                try:
+                    out[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    out[target.id] = ast.get_source_segment(source, node.value)
     return out
 
 
@@ -451,6 +461,22 @@ def _rehearsal_key(kind: str, params: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def rehearsal_folder(kind: str = "gtzan", *, root: str | os.PathLike | None = None, **params: Any) -> Path:
+    """Where :func:`rehearsal_mirror` keeps the archives of these parameters (written or not).
+
+    Used by :func:`rehearsal_mirror` and ``benchmarks/bench_rehearsal.py`` (is it cached?).
+    """
+    if kind not in ("gtzan", "fma"):
+        raise ValueError(f"kind must be 'gtzan' or 'fma', got {kind!r}")
+    key_params = dict(params)
+    if kind == "gtzan":
+        lists = Path(params.get("split_lists") or split_lists_folder())
+        key_params["split_lists"] = hashlib.sha256(b"".join(
+            (lists / f"{p}_filtered.txt").read_bytes() for p in ("train", "valid", "test"))).hexdigest()
+    base = Path(root) if root is not None else config.cache_root() / "rehearsal"
+    return base / f"{kind}-{_rehearsal_key(kind, key_params)}"
+
+
 def rehearsal_mirror(
     kind: str = "gtzan",
     *,
@@ -493,16 +519,10 @@ def rehearsal_mirror(
     from .datasets import rehearsal
 
     writers = {"gtzan": rehearsal.write_gtzan, "fma": rehearsal.write_fma}
-    if kind not in writers:
-        raise ValueError(f"kind must be 'gtzan' or 'fma', got {kind!r}")
-    key_params = dict(params)
     if kind == "gtzan":
-        lists = Path(params.get("split_lists") or split_lists_folder())
-        params["split_lists"] = lists
-        key_params["split_lists"] = hashlib.sha256(b"".join(
-            (lists / f"{p}_filtered.txt").read_bytes() for p in ("train", "valid", "test"))).hexdigest()
-    base = Path(root) if root is not None else config.cache_root() / "rehearsal"
-    folder = base / f"{kind}-{_rehearsal_key(kind, key_params)}"
+        params["split_lists"] = Path(params.get("split_lists") or split_lists_folder())
+    folder = rehearsal_folder(kind, root=root, **params)
+    base = folder.parent
     if (folder / rehearsal.MANIFEST).is_file():
         return folder
     tmp = base / f".{folder.name}.{os.getpid()}.tmp"
@@ -510,7 +530,7 @@ def rehearsal_mirror(
     t0 = time.perf_counter()
     try:
         writers[kind](tmp, n_jobs=n_jobs, **params)
-        (tmp / "parameters.json").write_text(json.dumps(key_params, indent=1, sort_keys=True, default=str) + "\n")
+        (tmp / "parameters.json").write_text(json.dumps(params, indent=1, sort_keys=True, default=str) + "\n")
         try:
             os.replace(tmp, folder)
         except OSError:  # another process finished first: keep its folder
