@@ -141,15 +141,16 @@ def test_cpu_seed_cnns_train_on_the_crops_of_the_recommended_cnn():
 # ---------------------------------------------------------------------------
 #: Sizes a notebook types inside its code cells (not in its parameters cell): a pattern whose group is
 #: the typed value (or, once the notebook reads the size from the profile, the constant's name).
+_NAME = r"PROFILE_SIZES\.\w+|\w+"
 INLINE = {
-    "ffnn": {"batch_size": r"training\.fit\([^)]*?batch_size=([\w()]+)"},
-    "cnn": {"filters": r"recommended_cnn\([^\n]*?filters=(\([\d, ]+\)|\w+)",
-            "batch_size": r"train_dataset\(batch_size=(\w+)",
-            "seed002": r"seed002_cnn\((\(N_MELS, frames, 1\)|\w+)",
-            "seed000": r"seed000_cnn\((\(N_MELS, frames, 1\)|\w+)"},
-    "rnn": {"batch_size": r"train_dataset\(batch_size=(\w+)"},
-    "crnn": {"batch_size": r"train_dataset\(batch_size=(\w+)",
-             "crops_per_track": r"train_dataset\([^)]*?crops_per_track=(\w+)"},
+    "ffnn": {"batch_size": rf"training\.fit\([^)]*?batch_size=({_NAME})"},
+    "cnn": {"filters": rf"recommended_cnn\([^\n]*?filters=(\([\d, ]+\)|{_NAME})",
+            "batch_size": rf"train_dataset\(batch_size=({_NAME})",
+            "seed002": rf"seed002_cnn\((\(N_MELS, frames, 1\)|\(PROFILE_SIZES\.|{_NAME})",
+            "seed000": rf"seed000_cnn\((\(N_MELS, frames, 1\)|\(PROFILE_SIZES\.|{_NAME})"},
+    "rnn": {"batch_size": rf"train_dataset\(batch_size=({_NAME})"},
+    "crnn": {"batch_size": rf"train_dataset\(batch_size=({_NAME})",
+             "crops_per_track": rf"train_dataset\([^)]*?crops_per_track=({_NAME})"},
 }
 #: The seeds' CNNs run on the recommended CNN's crops (test above) in the CPU profile.
 SAME_AS_CROPS = "(N_MELS, frames, 1)"
@@ -173,7 +174,8 @@ def _unpacked(source: str) -> dict[str, ast.expr]:
     """``A, B = X.a, X.b`` and ``A = X.a``: name -> value expression."""
     found = {}
     for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple) and isinstance(node.value, ast.Tuple):
+        if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple)
+                and isinstance(node.value, ast.Tuple)):
             found.update({t.id: v for t, v in zip(node.targets[0].elts, node.value.elts)})
     return {**_assignments(source), **found}
 
@@ -204,7 +206,7 @@ def test_cpu_profile_is_what_the_notebook_runs(name):
     for field in constants:  # the parameters cell types the CPU profile
         typed = ast.literal_eval(params[field.upper()])
         value = getattr(cpu, field)
-        assert typed == value and type(typed) is type(value), f"{cpu.notebook}: {field.upper()} = {typed!r}, cpu {value!r}"
+        assert typed == value and type(typed) is type(value), f"{cpu.notebook}: {field.upper()} = {typed!r} ({value!r})"
     for field, value in cpu.to_dict().items():  # and the code cells type the rest
         if field in constants:
             continue
@@ -212,7 +214,9 @@ def test_cpu_profile_is_what_the_notebook_runs(name):
         matches = re.findall(inline[field], code)
         assert matches, f"{cpu.notebook}: no {field} found by {inline[field]!r}"
         for typed in matches:
-            if typed == field.upper() or typed == SAME_AS_CROPS and isinstance(value, config.SeedInput):
+            if typed in (field.upper(), f"PROFILE_SIZES.{field}") or typed.startswith("(PROFILE_SIZES."):
+                continue  # read from the profile
+            if typed == SAME_AS_CROPS and isinstance(value, config.SeedInput):
                 continue
             assert ast.literal_eval(typed) == value, f"{cpu.notebook}: {field} typed as {typed}, profile {value!r}"
     call = _profile_call(after_src, name)
