@@ -1,11 +1,17 @@
-"""Command line: ``python -m mgc_helpers {toy,warm,info,download,features,student,badges}``.
+"""Command line: ``python -m mgc_helpers {toy,warm,info,download,rehearsal,features,student,badges}``.
 
 ``toy``       generate the offline toy dataset if it is missing (``--force`` regenerates it;
               ``--seed``, ``--genres``, ``--n-artists``... make another one).
 ``warm``      compile librosa's numba functions once, so the first notebook starts fast.
-``info``      where the data and caches are, what is downloaded, how big, how to clear it.
+``info``      where the data and caches are, what is downloaded (which copy, verified how), how big,
+              how to clear it.
 ``download``  download a dataset (checksummed, mirrors in order): gtzan, gtzan_splits, fma_metadata,
-              fma_small, fma_medium (nothing is ever downloaded otherwise).
+              fma_small, fma_medium (nothing is ever downloaded otherwise). ``--mirror URL
+              --mirror-hash sha256:...`` adds a mirror with the hash of the copy it serves (a mirror
+              without its hash is refused: nothing is used unverified).
+``rehearsal`` write rehearsal archives (GTZAN / FMA layouts, generated music) for a dry run of the
+              download chain: ``rehearsal gtzan --out DIR --per-genre 3 --seconds 5``, ``rehearsal fma
+              --out DIR`` (see :mod:`mgc_helpers.datasets.rehearsal`).
 ``features``  extract and cache log-mel / MFCC / summary features of a dataset in parallel.
 ``student``   write student copies of the notebooks (solutions replaced by stubs, outputs cleared).
 ``badges``    rewrite the Colab/Binder badges and set-up cells of the notebooks and README from the
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -174,6 +181,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     status = ", ".join(f"{name} {'yes' if is_downloaded(name, root=data) else 'no'}" for name in DOWNLOADABLE)
     print(f"datasets   : {status}")
     print("  get one with: python -m mgc_helpers download gtzan|fma_small|fma_medium")
+    _print_provenance(data)
     for p in leftovers(data):
         print(f"  leftover of an interrupted download ({_folder_size(p) / 1e6:.1f} MB; the next download "
               f"cleans it, or delete it): {p}")
@@ -191,16 +199,79 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _describe_record(filename: str, record: dict | None) -> str:
+    """One line of ``info``: which copy of ``filename`` was verified how."""
+    if record is None:
+        return f"  {filename}: no download record (placed by hand or by an older version): which copy it is is unknown"
+    if "copy" not in record:  # written before copies were told apart
+        return (f"  {filename}: checked against {record.get('hash', '?')} (recorded by an older version, "
+                f"which did not say which mirror served it)")
+    return (f"  {filename}: {record['copy']}, verified against {record['hash']} "
+            f"(hash: {record['hash_source']}), from {record['url']}")
+
+
+def _print_provenance(data: Path) -> None:
+    """``info``: for each downloaded archive, which copy was verified how (its download record)."""
+    from .datasets import DOWNLOADABLE, provenance
+
+    seen: dict[str, dict | None] = {}
+    for name in DOWNLOADABLE:
+        for filename, record in provenance(name, root=data).items():
+            seen.setdefault(filename, record)
+    if seen:
+        print("verified   : which copy of each downloaded archive was checked how")
+        for filename, record in seen.items():
+            print(_describe_record(filename, record))
+
+
+#: ``--mirror-hash``: algorithm and hex digits (as pooch writes hashes; bare hex digits are a sha256).
+_HASH = re.compile(r"^(?:(?P<alg>sha256|sha1|md5):)?(?P<hex>[0-9a-f]+)$", re.IGNORECASE)
+_HEX_LENGTH = {"sha256": 64, "sha1": 40, "md5": 32}
+
+
+def _check_hash(text: str) -> str:
+    """``--mirror-hash``: ``ALG:HEX`` in pooch's spelling (``sha256:<hex>``), or a :class:`CommandError`."""
+    match = _HASH.match(text.strip())
+    alg = (match["alg"] or "sha256").lower() if match else ""
+    if match is None or len(match["hex"]) != _HEX_LENGTH[alg]:
+        raise CommandError(f"--mirror-hash {text!r} is not a hash: give it as sha256:<64 hex digits> "
+                           "(or sha1:<40>, md5:<32>), the hash of the file that mirror serves")
+    return f"{alg}:{match['hex'].lower()}"
+
+
+def _with_mirrors(table: dict, args: argparse.Namespace) -> dict:
+    """``--mirror URL --mirror-hash ALG:HEX`` (paired in order): each mirror added with its copy's hash, tried first."""
+    from .datasets import remotes
+
+    urls, hashes = args.mirror or [], args.mirror_hash or []
+    key = {"gtzan": "gtzan_audio"}.get(args.name, args.name)
+    if key not in table:
+        raise CommandError(f"--mirror is for one archive (gtzan, fma_metadata, fma_small, fma_medium), "
+                           f"not {args.name}")
+    if not urls:
+        raise CommandError("--mirror-hash needs the --mirror it belongs to")
+    remote = table[key]
+    if not hashes:
+        raise CommandError(
+            f"--mirror {urls[0]} needs --mirror-hash sha256:<hex>, the hash of the copy that mirror serves: a "
+            f"mirror's copy may differ from the canonical {remote.filename}, and a file is never used unverified "
+            f"(a mirror of the canonical file: --mirror-hash {remote.known_hash})")
+    if len(hashes) != len(urls):
+        raise CommandError(f"give one --mirror-hash per --mirror, in the same order "
+                           f"({len(urls)} --mirror, {len(hashes)} --mirror-hash)")
+    pairs = [(url, _check_hash(h)) for url, h in zip(urls, hashes)]
+    for url, known in reversed(pairs):  # the first --mirror ends up first: it is tried first
+        table = remotes.with_mirror(table, key, url, known_hash=known, hash_source="given on the command line",
+                                    note="given with --mirror")
+    return table
+
+
 def cmd_download(args: argparse.Namespace) -> int:
     from .datasets import DownloadError, ExtractError, download, remotes
 
     table = remotes.REMOTES
-    if args.mirror:
-        key = {"gtzan": "gtzan_audio"}.get(args.name, args.name)
-        if key not in table:
-            raise CommandError(f"--mirror is for one archive (gtzan, fma_metadata, fma_small, fma_medium), "
-                               f"not {args.name}")
-        table = remotes.with_mirrors(table, key, *args.mirror)
+    if args.mirror or args.mirror_hash:
+        table = _with_mirrors(dict(table), args)
     try:
         folder = download(args.name, root=args.root, remotes=table, force=args.force,
                           keep_archive=args.keep_archive, progress=not args.quiet, retries=args.retries)
@@ -211,6 +282,16 @@ def cmd_download(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot write the dataset: {exc}") from None
     print(f"{args.name}: ready in {folder}")
     return 0
+
+
+def cmd_rehearsal(args: argparse.Namespace) -> int:
+    """``python -m mgc_helpers rehearsal ...``: :func:`mgc_helpers.datasets.rehearsal.main` with the same arguments."""
+    from .datasets import rehearsal
+
+    try:
+        return rehearsal.main(args.args)
+    except OSError as exc:  # --out cannot be created or written
+        raise CommandError(f"cannot write the rehearsal archives: {exc}") from None
 
 
 def _load_tracks(args: argparse.Namespace) -> "Any":
@@ -346,13 +427,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_dl = sub.add_parser("download", help="download a dataset (checksummed; tries mirrors in order)")
     p_dl.add_argument("name", choices=["gtzan", "gtzan_splits", "fma_metadata", "fma_small", "fma_medium", "toy"])
     p_dl.add_argument("--root", help="data root (default: $MGC_DATA_DIR or the repository's data/)")
-    p_dl.add_argument("--mirror", action="append", help="extra address of the archive, tried first (repeatable)")
+    p_dl.add_argument("--mirror", action="append",
+                      help="extra address of the archive, tried first (repeatable; each needs its --mirror-hash)")
+    p_dl.add_argument("--mirror-hash", action="append", metavar="ALG:HEX",
+                      help="hash of the copy the matching --mirror serves, e.g. sha256:<64 hex digits>")
     p_dl.add_argument("--force", action="store_true", help="download and extract again even if present")
     p_dl.add_argument("--keep-archive", action="store_true", help="keep the archive in <root>/downloads")
     p_dl.add_argument("--retries", type=positive_int, default=2,
                       help="retries per mirror after a dropped connection (1 or more; default 2)")
     p_dl.add_argument("--quiet", action="store_true", help="no progress bar")
     p_dl.set_defaults(func=cmd_download)
+    p_rh = sub.add_parser("rehearsal", add_help=False,
+                          help="write rehearsal archives (GTZAN/FMA layouts, generated music): "
+                               "rehearsal {gtzan,fma} --out DIR [--per-genre N] [--seconds S] ...")
+    p_rh.add_argument("args", nargs=argparse.REMAINDER, help="arguments of python -m mgc_helpers.datasets.rehearsal")
+    p_rh.set_defaults(func=cmd_rehearsal)
     p_ft = sub.add_parser("features", help="extract and cache features of a dataset in parallel")
     p_ft.add_argument("dataset", help="toy, gtzan, fma_small, fma_medium or a folder (one sub-folder per genre)")
     p_ft.add_argument("--kind", choices=["logmel", "mfcc", "summary"], default="logmel")
@@ -383,7 +472,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; bad input prints ``error: ...`` (no traceback) and returns 2."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["rehearsal"]:  # its options are rehearsal.main's (REMAINDER cannot take a leading --out)
+        args = argparse.Namespace(func=cmd_rehearsal, args=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CommandError as exc:

@@ -38,7 +38,7 @@ def test_toy_command_generates_the_dataset(tmp_path, monkeypatch, capsys):
 
 def test_module_entry_point_help():
     out = subprocess.run([sys.executable, "-m", "mgc_helpers", "--help"], capture_output=True, text=True)
-    assert out.returncode == 0 and "toy" in out.stdout and "warm" in out.stdout
+    assert out.returncode == 0 and "toy" in out.stdout and "warm" in out.stdout and "rehearsal" in out.stdout
 
 
 # --------------------------------------------------------------------------- issue 3: download, features, info
@@ -53,8 +53,9 @@ def test_download_command_uses_the_table_and_reports_failures(tmp_path, monkeypa
         monkeypatch.setattr(remotes, "REMOTES", gtzan_table(files, base=server.url("")))
         assert main(["download", "gtzan_splits", "--root", str(tmp_path), "--quiet"]) == 0
         assert "ready in" in capsys.readouterr().out and server.total == 3
+        canonical = remotes.REMOTES["gtzan_audio"].known_hash            # a mirror of the canonical file
         assert main(["download", "gtzan", "--root", str(tmp_path), "--quiet",
-                     "--mirror", server.url("/elsewhere/genres.tar.gz")]) == 0
+                     "--mirror", server.url("/elsewhere/genres.tar.gz"), "--mirror-hash", canonical]) == 0
         assert server.requests["/elsewhere/genres.tar.gz"] == 1 and server.requests["/gtzan/genres.tar.gz"] == 1
         assert (tmp_path / "gtzan" / "genres" / "blues" / "blues.00000.au").is_file()
         routes["/gtzan/genres.tar.gz"] = Route(b"garbage")
@@ -211,3 +212,71 @@ def test_toy_command_rejects_unknown_genres_and_bad_numbers(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["toy", "--root", str(tmp_path), "--duration", "0"])
     assert "positive number" in _error(capsys)
+
+
+# --------------------------------------------------------------------------- rehearsal archives through the CLI
+def test_rehearsal_command_writes_archives_and_says_errors(tmp_path, capsys):
+    import mgc_helpers.__main__ as cli
+    from mgc_helpers.datasets import rehearsal
+
+    assert "rehearsal" in cli.__doc__
+    out = tmp_path / "mirror"
+    assert main(["rehearsal", "gtzan", "--out", str(out), "--per-genre", "1", "--seconds", "0.5"]) == 0
+    assert "genres.tar.gz" in capsys.readouterr().out and (out / rehearsal.MANIFEST).is_file()
+    assert main(["rehearsal", "gtzan", "--out", str(tmp_path / "x"), "--per-genre", "0"]) == 2
+    assert "error: per_genre must be between 1 and 100" in _error(capsys)
+    (tmp_path / "file").write_text("not a folder")
+    assert main(["rehearsal", "gtzan", "--out", str(tmp_path / "file"), "--per-genre", "1"]) == 2
+    assert "error: cannot write the rehearsal archives" in _error(capsys)
+    with pytest.raises(SystemExit) as exit_:
+        main(["rehearsal"])
+    assert exit_.value.code == 2 and "gtzan" in _error(capsys)
+
+
+def test_download_mirror_needs_its_hash_and_info_says_which_copy_was_verified_how(
+        tmp_path, monkeypatch, capsys, isolated_cache, shared_dir):
+    """The whole chain on the command line: rehearsal archive -> served on 127.0.0.1 -> download --mirror -> info."""
+    import json
+    import shutil
+    from dataclasses import replace
+
+    from httpserver import dead_url
+    from mgc_helpers.datasets import fetch, rehearsal, remotes
+
+    mirror = tmp_path / "mirror"
+    assert main(["rehearsal", "gtzan", "--out", str(mirror), "--per-genre", "1", "--seconds", "0.5"]) == 0
+    sha = json.loads((mirror / rehearsal.MANIFEST).read_text())["files"]["gtzan_audio"]["sha256"]
+    audio = remotes.REMOTES["gtzan_audio"]                       # the real hosts are never asked in a test:
+    monkeypatch.setitem(remotes.REMOTES, "gtzan_audio", replace(audio, mirrors=(remotes.Mirror(dead_url()),)))
+    data = tmp_path / "data"
+    shutil.copytree(shared_dir / "gtzan_splits", data / "gtzan" / "splits")   # the real lists: already verified
+    monkeypatch.setenv("MGC_DATA_DIR", str(data))
+    capsys.readouterr()
+    with rehearsal.serve(mirror) as url:
+        here = url + "/genres.tar.gz"
+        assert main(["download", "gtzan", "--quiet", "--mirror", here]) == 2          # never an unverified download
+        err = _error(capsys)
+        assert f"error: --mirror {here} needs --mirror-hash sha256:" in err and audio.known_hash in err
+        assert main(["download", "gtzan", "--quiet", "--mirror", here, "--mirror-hash", "sha256:abc"]) == 2
+        assert "is not a hash" in _error(capsys)
+        assert main(["download", "gtzan", "--quiet", "--mirror", here, "--mirror-hash", "sha256:" + sha,
+                     "--mirror-hash", "sha256:" + sha]) == 2
+        assert "one --mirror-hash per --mirror" in _error(capsys)
+        assert main(["download", "gtzan_splits", "--mirror-hash", "sha256:" + sha]) == 2
+        assert not (data / "gtzan" / "genres").exists()
+        # a wrong hash: discarded; the mirrors that exist but are not verified are listed, never tried
+        assert main(["download", "gtzan", "--quiet", "--mirror", here, "--mirror-hash", "sha256:" + "0" * 64]) == 1
+        err = _error(capsys)
+        assert "discarded" in err and f"{remotes.HF_GTZAN_URL}: not tried (Hugging Face copy" in err
+        assert not (data / "gtzan" / "genres").exists()
+        assert main(["download", "gtzan", "--quiet", "--mirror", here, "--mirror-hash", "SHA256:" + sha.upper()]) == 0
+    said = capsys.readouterr().out
+    assert "verified sha256 (this mirror's own copy)" in said and "gtzan: ready in" in said
+    record = json.loads((data / "gtzan" / "genres" / fetch.MARKER).read_text())
+    assert record == {"file": "genres.tar.gz", "url": here, "hash": "sha256:" + sha,
+                      "copy": "this mirror's own copy", "hash_source": "given on the command line"}
+    assert main(["info"]) == 0
+    info = capsys.readouterr().out
+    assert (f"  genres.tar.gz: this mirror's own copy, verified against sha256:{sha} "
+            f"(hash: given on the command line), from {here}") in info
+    assert "gtzan yes" in info

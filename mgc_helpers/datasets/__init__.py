@@ -51,6 +51,7 @@ __all__ = [
     "load_tracks",
     "download",
     "is_downloaded",
+    "provenance",
     "report",
     "DownloadError",
     "ExtractError",
@@ -161,6 +162,49 @@ def is_downloaded(name: str, *, root: str | os.PathLike | None = None) -> bool:
         if not (target.is_dir() if remote.archive else (target / remote.filename).is_file()):
             return False
     return True
+
+
+def provenance(name: str, *, root: str | os.PathLike | None = None) -> dict[str, dict | None]:
+    """Which copy of each archive of a downloaded dataset was verified how.
+
+    Used from notebook 03 on, by ``python -m mgc_helpers info``. :func:`download`
+    writes the record into the extracted folder (``.mgc_download.json``, see
+    :meth:`~mgc_helpers.datasets.remotes.Remote.provenance`).
+
+    Parameters
+    ----------
+    name : str
+        A name of :data:`DOWNLOADABLE` (``"toy"`` has no archive).
+    root : path-like, optional, keyword-only
+        Data root (default ``$MGC_DATA_DIR``, else the repository's ``data/``).
+
+    Returns
+    -------
+    dict
+        ``{archive file name: record}`` for every archive whose folder is in place;
+        the record holds ``file, url, hash, copy, hash_source`` (older downloads:
+        ``file, hash, urls``), or is ``None`` when the folder has no record (placed
+        by hand, or extracted by an older version).
+    """
+    if name == "toy":
+        return {}
+    if name not in _remotes.DATASET_FILES:
+        raise ValueError(f"unknown download {name!r}: choose one of {DOWNLOADABLE}")
+    import json
+
+    base = _root(root)
+    found: dict[str, dict | None] = {}
+    for key in _remotes.DATASET_FILES[name]:
+        remote = _remotes.REMOTES[key]
+        folder = base / remote.target
+        if not remote.archive or not folder.is_dir():
+            continue
+        marker = folder / _fetch.MARKER
+        try:
+            found[remote.filename] = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found[remote.filename] = None
+    return found
 
 
 def load_tracks(
@@ -350,9 +394,9 @@ def download(
             say(f"{remote.target}: already in place in {base} (force=True downloads it again)")
             continue
         _check_room(base, remote)
-        archive = _fetch.fetch(remote, folder=base / "downloads", **opts)
+        source: dict = {}  # which copy was verified how (Remote.provenance of the mirror that served it)
+        archive = _fetch.fetch(remote, folder=base / "downloads", record=source, **opts)
         say(f"Extracting {archive.name} into {target} ...")
-        source = {"file": remote.filename, "hash": remote.known_hash, "urls": [m.url for m in remote.mirrors]}
         _fetch.extract_archive(archive, dest=target, source=source)
         if not keep_archive:
             archive.unlink()

@@ -76,14 +76,17 @@ def _split_hash(known_hash: str) -> tuple[str, str]:
     return alg.lower(), digest.lower()
 
 
-def _matches(path: Path, remote: Remote) -> bool:
-    """Whether ``path`` has the canonical hash or the hash one mirror is known to serve."""
-    wanted = {remote.known_hash} | {m.known_hash for m in remote.mirrors if m.known_hash}
-    for known in wanted:
+def _verified_as(path: Path, remote: Remote) -> dict[str, str] | None:
+    """How ``path`` matches: the provenance of a mirror's own copy or of the canonical file; ``None``: it does not."""
+    hashes: dict[str, Mirror | None] = {m.known_hash: m for m in remote.mirrors if m.known_hash}
+    hashes.setdefault(remote.known_hash, None)
+    for known, mirror in hashes.items():
         alg, digest = _split_hash(known)
         if file_hash(path, alg=alg) == digest:
-            return True
-    return False
+            record = remote.provenance(mirror or Mirror(url=""))
+            record["url"] = f"already in {path.parent} (not downloaded again)"
+            return record
+    return None
 
 
 def _reason(exc: BaseException) -> str:
@@ -145,6 +148,7 @@ def fetch(
     backoff: float = 1.0,
     timeout: float = 60.0,
     say: Callable[[str], None] = print,
+    record: dict | None = None,
 ) -> Path:
     """Download one file into ``folder``, verified against its hash, trying every mirror.
 
@@ -167,6 +171,11 @@ def fetch(
         Seconds without data before a request is given up.
     say : callable, keyword-only
         Where progress messages go (``print``).
+    record : dict, optional, keyword-only
+        Filled on success with which copy was verified how
+        (:meth:`~mgc_helpers.datasets.remotes.Remote.provenance` of the mirror that
+        served it: ``file, url, hash, copy, hash_source``; for a file already there,
+        ``url`` says so).
 
     Returns
     -------
@@ -177,14 +186,19 @@ def fetch(
     ------
     DownloadError
         No mirror served the file with the expected hash; the message lists what
-        each mirror did (including both hashes on a mismatch).
+        each mirror did (including both hashes on a mismatch) and the mirrors that
+        were not tried because their copy's hash is not known
+        (:attr:`~mgc_helpers.datasets.remotes.Remote.unverified`).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / remote.filename
     if target.is_file():
-        if _matches(target, remote):
+        found = _verified_as(target, remote)
+        if found is not None:
             say(f"{remote.filename}: already downloaded and verified ({target})")
+            if record is not None:
+                record.update(found)
             return target
         keep = target.with_name(target.name + ".unverified")
         os.replace(target, keep)
@@ -215,8 +229,12 @@ def fetch(
                 attempts.append(problem)
                 break  # a mismatch will not go away by asking again: next mirror
             os.replace(part, target)
-            say(f"  verified {remote.known_hash.split(':')[0]} and saved to {target}")
+            verified = remote.provenance(mirror)
+            say(f"  verified {_split_hash(verified['hash'])[0]} ({verified['copy']}) and saved to {target}")
+            if record is not None:
+                record.update(verified)
             return target
+    attempts += [f"{m.url}: not tried ({m.note})" for m in remote.unverified]
     raise DownloadError(remote.filename, attempts)
 
 
