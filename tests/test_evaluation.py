@@ -282,3 +282,58 @@ def test_evaluation_never_imports_tensorflow():
     code = "import sys, mgc_helpers.evaluation; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_record_stores_the_test_size_and_the_wilson_interval(tmp_path):
+    path = tmp_path / "log.csv"
+    truth = np.array(["jazz"] * 30 + ["rock"] * 10)
+    pred = truth.copy()
+    pred[:6] = "rock"                                   # 34 of 40 right
+    scores = {"clip_accuracy": 0.85, "y_true_clip": truth, "y_pred_clip": pred}
+    row = evaluation.record("cnn", scores, notebook=5, dataset="toy", split="artist", features="f", path=path)
+    ci = evaluation.accuracy_interval(34, 40)
+    assert row["n_test"] == 40
+    assert (row["clip_accuracy_low"], row["clip_accuracy_high"]) == pytest.approx((ci.low, ci.high), abs=1e-6)
+    # explicit probabilities (one row per clip) give the size too; an explicit n_test wins
+    evaluation.record("svm", {"clip_accuracy": 0.5}, notebook=3, dataset="toy", split="artist", features="f",
+                      classes=["a", "b"], probabilities=(["t1", "t2"], [[0.2, 0.8], [0.6, 0.4]]), path=path)
+    evaluation.record("gtzan svm", {"clip_accuracy": 0.8, "macro_f1": 0.79}, notebook=3, dataset="gtzan",
+                      split="filtered", features="f", n_test=290, path=path)
+    evaluation.record("no size", {"clip_accuracy": 0.8}, notebook=3, dataset="toy", split="artist", features="f",
+                      path=path)
+    table = evaluation.read_results(path=path)
+    assert list(table["n_test"].astype("float").fillna(-1)) == [40, 2, 290, -1]
+    assert table.loc[2, "clip_accuracy_low"] == pytest.approx(evaluation.accuracy_interval(232, 290).low, abs=1e-6)
+    assert table.loc[3, ["clip_accuracy_low", "clip_accuracy_high"]].isna().all()
+    assert str(table["n_test"].dtype) == "Int64" and table["clip_accuracy_high"].dtype == float
+
+
+def test_record_refuses_a_test_size_the_accuracy_does_not_fit(tmp_path):
+    path = tmp_path / "log.csv"
+    with pytest.raises(ValueError, match="not a whole number of 40 clips"):
+        evaluation.record("m", {"clip_accuracy": 0.86}, notebook=3, dataset="d", split="s", features="f",
+                          n_test=40, path=path)
+    with pytest.raises(ValueError, match="n_test"):
+        evaluation.record("m", {"clip_accuracy": 0.5}, notebook=3, dataset="d", split="s", features="f",
+                          n_test=0, path=path)
+    assert not path.exists()
+    with pytest.warns(UserWarning, match="do not match"):   # derived from the clips: a warning, the row is kept
+        row = evaluation.record("m", {"clip_accuracy": 0.3, "y_true_clip": ["a", "b"], "y_pred_clip": ["a", "a"]},
+                                notebook=3, dataset="d", split="s", features="f", path=path)
+    assert row["n_test"] == "" and row["clip_accuracy_low"] == ""
+
+
+def test_a_log_of_the_previous_layout_gains_the_new_columns(tmp_path):
+    path = tmp_path / "log.csv"
+    previous = ["model", "notebook", "features", "dataset", "split", "segment_accuracy", "clip_accuracy", "macro_f1",
+                "n_params", "fit_time_s", "params", "notes", "timestamp"]
+    path.write_text(",".join(previous) + "\nrf,03,summary,toy,artist,,0.8,0.75,30000,3.0,,,2024-01-01T00:00:00\n",
+                    encoding="utf-8")
+    table = evaluation.read_results(path=path)
+    assert table.loc[0, "clip_accuracy"] == 0.8 and pd.isna(table.loc[0, "n_test"])
+    assert pd.isna(table.loc[0, "clip_accuracy_low"])
+    evaluation.record("cnn", {"clip_accuracy": 0.75}, notebook=5, dataset="toy", split="artist", features="f",
+                      n_test=40, path=path)
+    table = evaluation.read_results(path=path)
+    assert list(table["model"]) == ["rf", "cnn"] and table.loc[1, "n_test"] == 40
+    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(evaluation.RESULT_COLUMNS)
