@@ -322,3 +322,28 @@ def test_a_truncated_zip_is_called_truncated(tmp_path):
     with pytest.raises(datasets.ExtractError, match="truncated or corrupt zip archive.*download it again"):
         fetch.extract_archive(tmp_path / "fma_metadata.zip", dest=tmp_path / "fma_metadata")
     assert not (tmp_path / "fma_metadata").exists() and fetch.leftovers(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- which copy was verified how
+def test_fetch_records_the_mirror_that_served_the_file_and_a_copy_already_there(tmp_path, gtzan_payload):
+    own = b"a classroom's own copy of the list\n"
+    routes = _routes(gtzan_payload, **{"/own/train_filtered.txt": Route(own)})
+    with serve(routes, max_requests=4) as server:
+        table = gtzan_table(gtzan_payload, base=server.url(""))
+        train = table["gtzan_train"]
+        record: dict = {}
+        fetch.fetch(train, folder=tmp_path / "a", record=record, **QUIET)
+        assert record == train.provenance(train.mirrors[0]) and record["copy"] == "the canonical file"
+        again: dict = {}
+        fetch.fetch(train, folder=tmp_path / "a", record=again, **QUIET)             # nothing fetched...
+        assert server.total == 1 and again["copy"] == "the canonical file" and again["hash"] == train.known_hash
+        assert again["url"] == f"already in {tmp_path / 'a'} (not downloaded again)"  # ...and it says so
+        table = remotes.with_mirror(table, "gtzan_train", server.url("/own/train_filtered.txt"),
+                                    known_hash="sha256:" + digest(own), hash_source="the classroom's list")
+        messages: list = []
+        mine: dict = {}
+        fetch.fetch(table["gtzan_train"], folder=tmp_path / "b", record=mine, **{**QUIET, "say": messages.append})
+    assert mine == {"file": "train_filtered.txt", "url": server.url("/own/train_filtered.txt"),
+                    "hash": "sha256:" + digest(own), "copy": "this mirror's own copy",
+                    "hash_source": "the classroom's list"}
+    assert f"  verified sha256 (this mirror's own copy) and saved to {tmp_path / 'b' / 'train_filtered.txt'}" in messages

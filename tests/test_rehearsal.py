@@ -248,3 +248,45 @@ def test_full_size_names_select_the_lists_930_clips(shared_dir):
     assert len(names) == 1000
     assert {k: len(set(v) & names) for k, v in lists.items()} == {"train": 443, "valid": 197, "test": 290}
     assert "jazz.00054" in lists["train"]              # the truncated clip is listed: loaded, 442 train remain
+
+
+# --------------------------------------------------------------------------- which copy was verified how
+def test_the_extracted_dataset_records_which_copy_was_verified_how(tmp_path, gtzan_wav, fma_small):
+    messages = []
+    with rehearsal.serve(gtzan_wav) as url, rehearsal.serve(fma_small) as fma_url:
+        table = rehearsal.remotes_for(gtzan_wav, url)
+        datasets.download("gtzan", root=tmp_path, remotes=table, **{**QUIET, "say": messages.append})
+        fma_table = rehearsal.remotes_for(fma_small, fma_url)
+        datasets.download("fma_metadata", root=tmp_path, remotes=fma_table, **{**QUIET, "say": messages.append})
+    audio, meta = table["gtzan_audio"], fma_table["fma_metadata"]
+    record = json.loads((tmp_path / "gtzan" / "genres" / datasets.fetch.MARKER).read_text())
+    assert record == audio.provenance(audio.mirrors[0]) == {
+        "file": "genres.tar.gz", "url": url + "/genres.tar.gz", "hash": "sha256:" + _sha256(gtzan_wav / "genres.tar.gz"),
+        "copy": "this mirror's own copy", "hash_source": "rehearsal.json of the rehearsal (computed when it was written)"}
+    assert meta.known_hash.startswith("sha1:")             # FMA's canonical hash is a sha1, the rehearsal's a sha256:
+    assert "  verified sha256 (this mirror's own copy) and saved to " + str(tmp_path / "downloads" / "fma_metadata.zip") \
+        in messages and not any("verified sha1" in m for m in messages)
+    assert any(m.startswith("  verified sha256 (the canonical file)") for m in messages)   # the real split lists
+    assert datasets.provenance("gtzan", root=tmp_path) == {"genres.tar.gz": record}
+    assert datasets.provenance("fma_small", root=tmp_path) == {"fma_metadata.zip": meta.provenance(meta.mirrors[0])}
+    assert datasets.provenance("gtzan_splits", root=tmp_path) == {} == datasets.provenance("toy", root=tmp_path)
+    (tmp_path / "fma_metadata" / datasets.fetch.MARKER).unlink()                 # placed by hand: no record
+    assert datasets.provenance("fma_metadata", root=tmp_path) == {"fma_metadata.zip": None}
+    with pytest.raises(ValueError, match="unknown download"):
+        datasets.provenance("mnist", root=tmp_path)
+
+
+def test_a_failed_download_lists_the_mirrors_that_were_not_tried(tmp_path, gtzan_au):
+    with rehearsal.serve(gtzan_au) as url:
+        table = rehearsal.remotes_for(gtzan_au, url)
+        audio = table["gtzan_audio"]
+        wrong = replace(audio.mirrors[0], known_hash="sha256:" + "0" * 64)
+        hf = remotes.REMOTES["gtzan_audio"].unverified                    # exists, hash unknown: never tried
+        table["gtzan_audio"] = replace(audio, mirrors=(wrong,), unverified=hf)
+        with pytest.raises(datasets.DownloadError) as err:
+            datasets.download("gtzan", root=tmp_path, remotes=table, **QUIET)
+    first, last = err.value.attempts
+    assert first.startswith(f"{wrong.url} served a file whose sha256 hash is ") and "discarded" in first
+    assert last == f"{remotes.HF_GTZAN_URL}: not tried ({hf[0].note})"
+    assert f"  - {remotes.HF_GTZAN_URL}: not tried (Hugging Face copy" in str(err.value)
+    assert not (tmp_path / "gtzan" / "genres").exists()

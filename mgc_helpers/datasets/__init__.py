@@ -355,7 +355,7 @@ def download(
         Data root (default ``$MGC_DATA_DIR``, else the repository's ``data/``).
     remotes : mapping, optional, keyword-only
         The table of files (default :data:`mgc_helpers.datasets.remotes.REMOTES`;
-        see :func:`~mgc_helpers.datasets.remotes.with_mirrors` to add a mirror).
+        see :func:`~mgc_helpers.datasets.remotes.with_mirror` to add a mirror with its copy's hash).
     force : bool, keyword-only
         Download and extract again even if present.
     keep_archive : bool, keyword-only
