@@ -29,7 +29,7 @@ def _log(path):
     return evaluation.read_results(path=path)
 
 
-def test_table_keeps_one_split_the_newest_rows_and_sorts(tmp_path):
+def test_table_keeps_one_split_the_newest_rows_and_sorts(tmp_path, isolated_cache):
     board = leaderboard.table(_log(tmp_path / "log.csv"), dataset="toy", split="artist")
     assert list(board.columns) == list(leaderboard.COLUMNS)
     assert list(board["model"]) == ["recommended_cnn", "random_forest", "musicnn + SVM", "GRU (seed 003, MFCC)"]
@@ -40,7 +40,7 @@ def test_table_keeps_one_split_the_newest_rows_and_sorts(tmp_path):
     assert leaderboard.table(evaluation.read_results(path=tmp_path / "none.csv"), dataset="toy").empty
 
 
-def test_table_of_an_old_log_reads_the_notebook_from_the_notes(tmp_path):
+def test_table_of_an_old_log_reads_the_notebook_from_the_notes(tmp_path, isolated_cache):
     path = tmp_path / "old.csv"
     path.write_text("model,features,dataset,split,segment_accuracy,clip_accuracy,macro_f1,n_params,fit_time_s,"
                     "notes,timestamp\n"
@@ -52,7 +52,7 @@ def test_table_of_an_old_log_reads_the_notebook_from_the_notes(tmp_path):
     assert labels == ["cnn (nb 05)", "svm (?)"]
 
 
-def test_plot_draws_both_panels(tmp_path):
+def test_plot_draws_both_panels(tmp_path, isolated_cache):
     matplotlib.use("Agg")
     board = leaderboard.table(_log(tmp_path / "log.csv"), dataset="toy")
     fig = leaderboard.plot(board, chance=0.1, literature_rows=literature.table())
@@ -65,13 +65,98 @@ def test_plot_draws_both_panels(tmp_path):
     assert len(labels) == len(board2) and "recommended_cnn [other] (nb 05)" in labels
 
 
-def test_plot_colours_the_honest_literature_green(tmp_path):
+def test_plot_colours_the_honest_literature_green(tmp_path, isolated_cache):
     matplotlib.use("Agg")
     lit = literature.table()
     fig = leaderboard.plot(leaderboard.table(_log(tmp_path / "log.csv"), dataset="toy"), literature_rows=lit)
     colours = [tuple(np.round(p.get_facecolor()[:3], 3)) for p in fig.axes[1].patches]
     green = tuple(np.round(matplotlib.colors.to_rgb("tab:green"), 3))
     assert [c == green for c in colours] == list(lit["honest"])
+
+
+def _paired_log(tmp_path):
+    """40 test clips; models saved with probabilities (paired tests) and without (Wilson intervals only)."""
+    classes = ["jazz", "rock"]
+    truth = np.array(["jazz", "rock"] * 20)
+    ids = [f"t{i:02d}" for i in range(40)]
+    path, folder = tmp_path / "log.csv", tmp_path / "probs" / "toy" / "artist"
+
+    def wrong_on(n_wrong, first=0):
+        pred = truth.copy()
+        pred[first:first + n_wrong] = np.where(truth[first:first + n_wrong] == "jazz", "rock", "jazz")
+        return pred
+
+    def one_hot(pred):
+        return np.stack([(pred == c).astype(float) for c in classes], axis=1) * 0.8 + 0.1
+
+    preds = {"best cnn": wrong_on(6), "close forest": wrong_on(8, first=2), "weak svm": wrong_on(20)}
+    for name, pred in preds.items():
+        evaluation.record(name, {"clip_accuracy": float(np.mean(pred == truth))}, notebook=3, dataset="toy",
+                          split="artist", features="f", classes=classes, probabilities=(ids, one_hot(pred)),
+                          y_true=truth, path=path)
+    evaluation.record("gru, interval only", {"clip_accuracy": 0.75}, notebook=6, dataset="toy", split="artist",
+                      features="f", n_test=40, path=path)
+    evaluation.record("lstm, interval only", {"clip_accuracy": 0.25}, notebook=6, dataset="toy", split="artist",
+                      features="f", n_test=40, path=path)
+    evaluation.record("no size", {"clip_accuracy": 0.5}, notebook=6, dataset="toy", split="artist", features="f",
+                      path=path)
+    return path, folder, truth, preds
+
+
+def test_table_marks_who_is_tied_with_the_best_and_by_which_test(tmp_path, isolated_cache):
+    path, folder, truth, preds = _paired_log(tmp_path)
+    probas = evaluation.read_clip_probabilities(dataset="toy", split="artist", folder=folder)
+    board = leaderboard.table(evaluation.read_results(path=path), dataset="toy", probas=probas).set_index("model")
+    assert list(board.index) == ["best cnn", "close forest", "gru, interval only", "weak svm", "no size",
+                                 "lstm, interval only"]
+    assert board.loc["best cnn", "vs_best"] == "best" and board.loc["best cnn", "n_test"] == 40
+    ci = evaluation.accuracy_interval(34, 40)
+    assert board.loc["best cnn", ["clip_accuracy_low", "clip_accuracy_high"]].tolist() == pytest.approx(
+        [ci.low, ci.high], abs=1e-6)
+    for name, word in (("close forest", "tied within noise"), ("weak svm", "behind")):
+        assert board.loc[name, "vs_best"] == word and board.loc[name, "compared_by"] == "McNemar"
+        assert board.loc[name, "p_value"] == pytest.approx(
+            evaluation.mcnemar(truth, preds["best cnn"], preds[name]).p_value)
+    assert board.loc["gru, interval only", ["vs_best", "compared_by"]].tolist() == ["tied within noise",
+                                                                                    "Wilson overlap"]
+    assert board.loc["lstm, interval only", ["vs_best", "compared_by"]].tolist() == ["behind", "Wilson overlap"]
+    assert np.isnan(board.loc["gru, interval only", "p_value"])
+    assert board.loc["no size", ["vs_best", "compared_by"]].tolist() == ["", ""]
+    text = leaderboard.describe(board.reset_index())
+    assert text.splitlines()[0] == f"best clip accuracy: best cnn (nb 03), {ci}"
+    assert "tied within noise with the best: close forest 80.0 %" in text and "[Wilson intervals]" in text
+    assert "behind the best: weak svm 50.0 %" in text and "not comparable (no test size logged): no size" in text
+    # without the probabilities, the paired tests give way to the intervals
+    unpaired = leaderboard.table(evaluation.read_results(path=path), dataset="toy", probas={}).set_index("model")
+    assert unpaired.loc["close forest", "compared_by"] == "Wilson overlap" and unpaired["p_value"].isna().all()
+
+
+def test_table_ignores_probabilities_of_another_run_and_sizes_old_rows_from_them(tmp_path, isolated_cache):
+    path, folder, truth, preds = _paired_log(tmp_path)
+    probas = evaluation.read_clip_probabilities(dataset="toy", split="artist", folder=folder)
+    log = evaluation.read_results(path=path)
+    log.loc[log["model"] == "close forest", "clip_accuracy"] = 0.775   # a newer run than the saved probabilities
+    log.loc[log["model"] == "weak svm", ["n_test", "clip_accuracy_low", "clip_accuracy_high"]] = np.nan  # old row
+    board = leaderboard.table(log, dataset="toy", probas=probas).set_index("model")
+    assert board.loc["close forest", "compared_by"] == "Wilson overlap"
+    assert board.loc["weak svm", "n_test"] == 40 and board.loc["weak svm", "compared_by"] == "McNemar"
+    assert board.loc["weak svm", "clip_accuracy_low"] == pytest.approx(evaluation.accuracy_interval(20, 40).low)
+    assert leaderboard.describe(board.iloc[:0]) == "no model has a clip accuracy on this dataset and split yet"
+
+
+def test_plot_shows_the_intervals_and_hatches_the_ties(tmp_path, isolated_cache):
+    matplotlib.use("Agg")
+    path, folder, _, _ = _paired_log(tmp_path)
+    probas = evaluation.read_clip_probabilities(dataset="toy", split="artist", folder=folder)
+    board = leaderboard.table(evaluation.read_results(path=path), dataset="toy", probas=probas)
+    ax = leaderboard.plot(board, chance=0.5).axes[0]
+    hatched = [bool(p.get_hatch()) for p in ax.patches]
+    assert hatched == list(board["vs_best"] == "tied within noise") and sum(hatched) == 2
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[0] == "85% (71%–93%, n=40)" and texts[4] == "50%"          # "no size": no interval to draw
+    assert len(ax.collections) == 1 and len(ax.collections[0].get_segments()) == 5   # five error bars
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "not distinguishable from the best (McNemar / Wilson overlap)" in legend and "chance" in legend
 
 
 @pytest.fixture()
