@@ -93,3 +93,66 @@ def test_align_needs_common_clips_and_labels():
         ensemble.align({"one": one, "two": two})
     with pytest.raises(ValueError, match="no true labels"):
         ensemble.scores(one.assign(true=np.nan))
+
+
+def _members(folder, n=60, seed=0):
+    """Three models of 60 two-genre clips with known mistakes; their mean fixes the clips where two are right."""
+    rng = np.random.default_rng(seed)
+    truth = np.array(["jazz", "rock"] * (n // 2))
+    ids = [f"c{i:03d}" for i in range(n)]
+    out = {}
+    for m in range(3):
+        right = rng.random(n) < 0.7
+        pred = np.where(right, truth, np.where(truth == "jazz", "rock", "jazz"))
+        p_jazz = np.where(pred == "jazz", 0.8, 0.2)
+        evaluation.save_clip_probabilities(f"m{m}", ids, np.stack([p_jazz, 1 - p_jazz], axis=1),
+                                           classes=["jazz", "rock"], dataset="toy", split="artist", y_true=truth,
+                                           folder=folder)
+        out[f"m{m}"] = pred
+    return truth, out
+
+
+def test_versus_best_member_is_the_paired_test_of_the_mean_against_the_best(tmp_path):
+    truth, preds = _members(tmp_path)
+    probas = evaluation.read_clip_probabilities(dataset="toy", split="artist", folder=tmp_path)
+    said = ensemble.versus_best_member(probas, n_boot=500)
+    table = ensemble.compare(probas)
+    best = table[table["kind"] == "model"].index[0]
+    assert said.name_b == best and said.name_a == "the mean of 3 models"
+    vote = np.where((np.stack(list(preds.values())) == "jazz").sum(axis=0) >= 2, "jazz", "rock")  # the mean, by hand
+    assert said.accuracy_a.estimate == pytest.approx(table.loc["mean of all", "clip_accuracy"])
+    assert said.accuracy_a.estimate == pytest.approx(np.mean(vote == truth))
+    reference = evaluation.mcnemar(truth, vote, preds[best])
+    assert (said.test.b, said.test.c, said.test.p_value) == (reference.b, reference.c, reference.p_value)
+    assert said.word == ("tied within noise" if reference.p_value >= 0.05 else
+                         "ahead" if reference.b > reference.c else "behind")
+    assert str(said).startswith("the mean of 3 models is ")
+    pair = ensemble.versus_best_member(probas, models=["m0", "m1"], name="m0 + m1", n_boot=500)
+    assert pair.name_a == "m0 + m1" and pair.name_b in {"m0", "m1"}
+
+
+def test_versus_best_member_needs_two_labelled_models(tmp_path):
+    _members(tmp_path)
+    probas = evaluation.read_clip_probabilities(dataset="toy", split="artist", folder=tmp_path)
+    with pytest.raises(ValueError, match="at least two"):
+        ensemble.versus_best_member(probas, models=["m0"])
+    unlabelled = {m: t.assign(true=np.nan) for m, t in probas.items()}
+    with pytest.raises(ValueError, match="true labels"):
+        ensemble.versus_best_member(unlabelled)
+
+
+def test_an_ensemble_of_models_with_disjoint_mistakes_is_ahead(tmp_path):
+    truth = np.array(["jazz", "rock"] * 30)
+    ids = [f"c{i:03d}" for i in range(60)]
+    for m in range(3):  # model m is wrong on clips 20m .. 20m + 19 only: the mean is right everywhere
+        wrong = (np.arange(60) // 20) == m
+        pred = np.where(wrong, np.where(truth == "jazz", "rock", "jazz"), truth)
+        p_jazz = np.where(pred == "jazz", 0.9, 0.1)
+        evaluation.save_clip_probabilities(f"m{m}", ids, np.stack([p_jazz, 1 - p_jazz], axis=1),
+                                           classes=["jazz", "rock"], dataset="toy", split="artist", y_true=truth,
+                                           folder=tmp_path)
+    said = ensemble.versus_best_member(evaluation.read_clip_probabilities(dataset="toy", split="artist",
+                                                                          folder=tmp_path), n_boot=500)
+    assert said.word == "ahead" and (said.test.b, said.test.c) == (20, 0) and said.name_b == "m0"
+    assert said.test.p_value == pytest.approx(2 * 0.5 ** 20)
+    assert said.accuracy_a.estimate == 1.0 and said.difference.estimate == pytest.approx(1 / 3)
