@@ -277,6 +277,9 @@ def cmd_download(args: argparse.Namespace) -> int:
                           keep_archive=args.keep_archive, progress=not args.quiet, retries=args.retries)
     except (DownloadError, ExtractError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if any(": not tried (" in a for a in getattr(exc, "attempts", ())):
+            print(f"to use a mirror that was not tried: python -m mgc_helpers download {args.name} "
+                  "--mirror URL --mirror-hash sha256:<the hash of the copy it serves>", file=sys.stderr)
         return 1
     except OSError as exc:  # the data root cannot be created or written
         raise CommandError(f"cannot write the dataset: {exc}") from None

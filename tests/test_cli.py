@@ -268,6 +268,7 @@ def test_download_mirror_needs_its_hash_and_info_says_which_copy_was_verified_ho
         assert main(["download", "gtzan", "--quiet", "--mirror", here, "--mirror-hash", "sha256:" + "0" * 64]) == 1
         err = _error(capsys)
         assert "discarded" in err and f"{remotes.HF_GTZAN_URL}: not tried (Hugging Face copy" in err
+        assert "to use a mirror that was not tried: python -m mgc_helpers download gtzan --mirror URL" in err
         assert not (data / "gtzan" / "genres").exists()
         assert main(["download", "gtzan", "--quiet", "--mirror", here, "--mirror-hash", "SHA256:" + sha.upper()]) == 0
     said = capsys.readouterr().out
