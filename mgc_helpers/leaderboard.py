@@ -43,6 +43,7 @@ def table(
     split: str = "artist",
     drop_dummies: bool = True,
     probas: Mapping[str, pd.DataFrame] | None = None,
+    n_test: int | None = None,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """One row per model (its newest result) on ``dataset`` and ``split``, best clip accuracy first.
@@ -72,6 +73,10 @@ def table(
         ``{model: DataFrame}`` of saved clip probabilities (default
         :func:`mgc_helpers.evaluation.read_clip_probabilities` of ``dataset`` and ``split``;
         ``{}``: compare by intervals only).
+    n_test : int, optional, keyword-only
+        The number of test clips of ``split`` (notebook 10: ``(tracks["split"] == "test").sum()``),
+        used for rows that logged no test size and whose clip accuracy is a whole number of that
+        many clips.
     alpha : float, keyword-only
         Significance level of the paired test.
 
@@ -92,7 +97,7 @@ def table(
         probas = evaluation.read_clip_probabilities(dataset=dataset, split=split)
     predictions = {i: _clip_predictions(probas.get(m), acc) for i, (m, acc)
                    in enumerate(zip(out["model"], out["clip_accuracy"]))}
-    _fill_test_size(out, predictions)
+    _fill_test_size(out, predictions, n_test=n_test)
     _compare_with_best(out, predictions, alpha=alpha)
     return out.loc[:, list(COLUMNS)]
 
@@ -113,16 +118,21 @@ def _clip_predictions(frame: pd.DataFrame | None, clip_accuracy: float) -> pd.Da
     return clips
 
 
-def _fill_test_size(out: pd.DataFrame, predictions: Mapping[int, pd.DataFrame | None]) -> None:
-    """Older rows without ``n_test``: the number of clips of their saved probabilities, and the Wilson interval."""
-    out["n_test"] = out["n_test"].astype("Int64")
+def _fill_test_size(out: pd.DataFrame, predictions: Mapping[int, pd.DataFrame | None], *,
+                    n_test: int | None) -> None:
+    """Rows without ``n_test``: the clips of their saved probabilities, else ``n_test``; and the Wilson interval."""
+    out["n_test"] = pd.to_numeric(out["n_test"], errors="coerce").astype("Int64")
+    for col in ("clip_accuracy_low", "clip_accuracy_high"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
     for i, clips in predictions.items():
         if pd.isna(out.at[i, "n_test"]) and clips is not None:
             out.at[i, "n_test"] = len(clips)
-        if pd.isna(out.at[i, "clip_accuracy_low"]) and not pd.isna(out.at[i, "n_test"]):
-            n = int(out.at[i, "n_test"])
+        guessed = pd.isna(out.at[i, "n_test"]) and n_test is not None
+        if pd.isna(out.at[i, "clip_accuracy_low"]) and (guessed or not pd.isna(out.at[i, "n_test"])):
+            n = int(n_test if guessed else out.at[i, "n_test"])
             k = float(out.at[i, "clip_accuracy"]) * n
-            if abs(k - round(k)) <= 1e-3:
+            if n >= 1 and abs(k - round(k)) <= 1e-3:
+                out.at[i, "n_test"] = n
                 ci = evaluation.accuracy_interval(int(round(k)), n)
                 out.at[i, "clip_accuracy_low"], out.at[i, "clip_accuracy_high"] = ci.low, ci.high
 
@@ -179,16 +189,17 @@ def describe(board: pd.DataFrame) -> str:
 
     first = board.iloc[0]
     lines = [f"best clip accuracy: {first['model']} (nb {first['notebook'] or '?'}), {score(first)}"]
+    twice = board["model"].duplicated(keep=False)
     for word in ("tied within noise", "behind", "ahead", ""):
         group = board.iloc[1:][board["vs_best"].iloc[1:] == word]
         if group.empty:
             continue
-        items = []
-        for _, row in group.iterrows():
+        lines.append(f"{_HEADS[word]} ({len(group)}):")
+        for i, row in group.iterrows():
             how = {"McNemar": f"McNemar p = {row['p_value']:.2g}", "Wilson overlap": "Wilson intervals"}.get(
                 row["compared_by"], "")
-            items.append(f"{row['model']} {score(row)}" + (f" [{how}]" if how else ""))
-        lines.append(f"{_HEADS[word]}: " + "; ".join(items))
+            model = f"{row['model']} [{row['features']}]" if twice.loc[i] else row["model"]
+            lines.append(f"  {model}: {score(row)}" + (f" ({how})" if how else ""))
     return "\n".join(lines)
 
 

@@ -124,11 +124,18 @@ def test_table_marks_who_is_tied_with_the_best_and_by_which_test(tmp_path, isola
     assert board.loc["no size", ["vs_best", "compared_by"]].tolist() == ["", ""]
     text = leaderboard.describe(board.reset_index())
     assert text.splitlines()[0] == f"best clip accuracy: best cnn (nb 03), {ci}"
-    assert "tied within noise with the best: close forest 80.0 %" in text and "[Wilson intervals]" in text
-    assert "behind the best: weak svm 50.0 %" in text and "not comparable (no test size logged): no size" in text
+    assert "tied within noise with the best (2):\n  close forest: 80.0 % (" in text
+    assert "  gru, interval only: 75.0 % (59.8 % to 85.8 %, n = 40) (Wilson intervals)" in text.splitlines()
+    assert "behind the best (2):\n  weak svm: 50.0 %" in text and "\n  no size: 50.0 % (test size unknown)" in text
     # without the probabilities, the paired tests give way to the intervals
     unpaired = leaderboard.table(evaluation.read_results(path=path), dataset="toy", probas={}).set_index("model")
     assert unpaired.loc["close forest", "compared_by"] == "Wilson overlap" and unpaired["p_value"].isna().all()
+    # the split's test size fills rows that logged none (when the accuracy is a whole number of its clips)
+    sized = leaderboard.table(evaluation.read_results(path=path), dataset="toy", probas={}, n_test=40)
+    row = sized.set_index("model").loc["no size"]
+    assert row["n_test"] == 40 and row["compared_by"] == "Wilson overlap" and row["vs_best"] == "behind"
+    assert leaderboard.table(evaluation.read_results(path=path), dataset="toy", probas={}, n_test=7).set_index(
+        "model").loc["no size", ["n_test", "vs_best"]].isna().tolist() == [True, False]
 
 
 def test_table_ignores_probabilities_of_another_run_and_sizes_old_rows_from_them(tmp_path, isolated_cache):
