@@ -2,7 +2,7 @@
 
 Taught in notebook 05. Inputs have shape ``(n_bands, n_frames, 1)``: mel bands (low to
 high) by frames (time), one channel, standardised per band
-(:class:`mgc_helpers.training.Standardizer`).
+(:class:`mgc_helpers.segments.Standardizer`).
 
 - :func:`seed002_cnn` — seed 002 (GTZAN on Colab): 128 x 660 mel input, conv 16 3x3 ->
   max-pool 2x4 -> conv 32 3x3 -> max-pool 2x4 -> dense 64 -> softmax, ReLU, dropout
