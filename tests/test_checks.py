@@ -153,6 +153,8 @@ NF_CASES = [(22050, 2048, 512, False), (22050, 2048, 512, True), (1000, 256, 64,
         (lambda n, n_fft, hop, center: _n_frames(n, n_fft, hop, center) - 1, "off by one"),
         (lambda n, n_fft, hop, center: 1 + (n - n_fft) / hop if not center else 1 + n / hop, "not a whole number"),
         (lambda n, n_fft, hop, center: 2 * _n_frames(n, n_fft, hop, center), "not right"),
+        (lambda n, n_fft, hop, center: 1 + (n + n_fft // 2 - n_fft) // hop if center else _n_frames(n, n_fft, hop, False),
+         "padded only one side"),
     ],
 )
 def test_check_n_frames_diagnoses_mistakes_without_the_answer(wrong, diagnosis):
@@ -291,6 +293,42 @@ def test_check_function_with_positional_keyword_and_single_inputs(capsys):
 
 
 @pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
+def test_check_function_names_the_students_function_by_default():
+    def my_square(x):
+        return x * 3
+
+    msg = _fails(lambda f: checks.check_function(f, np.square, [2.0]), my_square)
+    assert "`my_square`" in msg and "square`" not in msg.replace("`my_square`", "")
+    assert "`your function`" in _fails(lambda f: checks.check_function(f, np.square, [2.0]), lambda x: x * 3)
+
+
+def test_messages_print_plain_values_not_numpy_reprs():
+    msg = _fails(checks.check_soft_vote, lambda ids, p: {t: 0 for t in np.unique(ids)})
+    assert "e.g. 'b'." in msg and "np.str_" not in msg
+    msg = _fails(checks.check_dense_params, lambda s: np.float64(12.5))
+    assert "got float 12.5" in msg and "np.float64" not in msg
+    msg = _fails(checks.check_n_components, lambda r, t: np.float64(0.5))
+    assert "returned 0.5:" in msg
+    msg = _fails(checks.check_fixed_and_broken, lambda y, a, b: np.array([1, 2, 3]))
+    assert "returned [1, 2, 3];" in msg and "array(" not in msg
+
+
+def test_a_crash_keeps_the_students_traceback_and_nothing_of_the_check():
+    import traceback
+
+    def my_dft(x):
+        return x @ np.ones((2, 2))  # the student's own bug
+
+    try:
+        checks.check_dft(my_dft)
+    except ExerciseError as error:
+        text = "".join(traceback.format_exception(error))
+    assert "`my_dft` crashed with ValueError" in text
+    assert "return x @ np.ones((2, 2))" in text  # the student sees the line of their bug
+    assert "in my_dft" in text and "checks/nb01_audio_basics.py" not in text
+    assert "np.fft.fft(x)" not in text and "_call(" not in text
+
+
 def test_check_function_scalar_and_nan_outputs():
     msg = str(pytest.raises(ExerciseError, checks.check_function, lambda x: x + 1, lambda x: x * 3, [(7.0,)],
                             name="triple").value)
@@ -549,6 +587,20 @@ def test_l2_penalty_check(capsys):
     assert "lam is missing" in _fails(checks.check_l2_penalty, lambda ks, lam: sum(float((k ** 2).sum()) for k in ks))
 
 
+@pytest.mark.parametrize("factor, diagnosis", [(0.5, "λ/2 · Σw² convention"), (2.0, "exactly twice")])
+def test_l2_penalty_check_names_the_factor_two_without_the_answer(factor, diagnosis):
+    def l2_penalty(kernels, lam):
+        return factor * lam * sum(float((k ** 2).sum()) for k in kernels)
+
+    msg = _fails(checks.check_l2_penalty, l2_penalty)
+    assert diagnosis in msg and "`l2_penalty`" in msg and "Hint" in msg
+    rng = np.random.default_rng(4)  # the check's first case
+    first = [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))]
+    assert "lam=0.01" in msg
+    _assert_hides(msg, 0.01 * sum(float((k ** 2).sum()) for k in first))
+    _assert_hides(msg, l2_penalty(first, 0.01))
+
+
 def test_conv_output_length_check(capsys):
     checks.check_conv_output_length(lambda n, k, s, p: -(-n // s) if p == "same" else (n - k) // s + 1)
     assert "Correct" in capsys.readouterr().out
@@ -603,6 +655,15 @@ def test_check_nearest_centroid(capsys):
     assert "Euclidean" in _fails(checks.check_nearest_centroid, euclid)
     assert "wrong" in _fails(checks.check_nearest_centroid, lambda X, y, Z: np.repeat(y[:1], len(Z)))
     assert "shape" in _fails(checks.check_nearest_centroid, lambda X, y, Z: y)
+
+    def my_centroids(X, y, Z):  # the right classifier, returning positions in np.unique(y)
+        return np.searchsorted(np.unique(y), good(X, y, Z))
+
+    msg = _fails(checks.check_nearest_centroid, my_centroids)
+    assert "`my_centroids` returned the positions of the right genres, not genre labels" in msg
+    assert "genre0" not in msg and not re.search(r"\d", msg.split("Hint")[0].replace("my_centroids", ""))
+    msg = _fails(checks.check_nearest_centroid, lambda X, y, Z: np.zeros(len(Z), dtype=int))
+    assert "returned numbers (positions of genres?), not genre labels" in msg
 
 
 # --------------------------------------------------------------------------- notebook 10

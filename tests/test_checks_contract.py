@@ -28,12 +28,14 @@ import ast
 import copy
 import functools
 import importlib
+import inspect
 import json
 import math
 import pkgutil
 import re
 import subprocess
 import sys
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,10 @@ from mgc_helpers.checks import ExerciseError
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {p.name[:2]: p for p in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+#: A NumPy repr in a message (``np.str_('a')``, ``np.float64(3.0)``, ``array([1, 2])``): messages print plain values.
+_NUMPY_REPR = re.compile(r"\b(?:np|numpy)\.(?:str_|bytes_|bool_?|u?int\d*|float\d*|complex\d*|longdouble)\(|\barray\(")
+#: Names the checks used to print instead of the student's (the references' names).
+_REFERENCE_NAMES = {"dft", "hz_to_mel", "alias_frequency", "n_frames"}
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,23 @@ def _majority_ensemble(P, c):
     return [c[int(np.bincount(v, minlength=len(c)).argmax())] for v in votes.T]
 
 
+def _one_side_padded(n, n_fft, hop, center):
+    """Frames after padding n_fft // 2 zeros on one side only when center=True."""
+    return 1 + (n + n_fft // 2 - n_fft) // hop if center else 1 + (n - n_fft) // hop
+
+
+def _l2(kernels, lam):
+    return lam * sum(float((k ** 2).sum()) for k in kernels)
+
+
+def _centroid_positions(X, y, Z):
+    """The right nearest centroids, as positions in np.unique(y) instead of labels."""
+    classes = np.unique(y)
+    C = np.stack([X[y == c].mean(axis=0) for c in classes])
+    C = C / np.linalg.norm(C, axis=1, keepdims=True)
+    return np.argmax((Z / np.linalg.norm(Z, axis=1, keepdims=True)) @ C.T, axis=1)
+
+
 def _eigengap(lam, k_max):
     lam = np.asarray(lam, dtype=float)
     return int(np.argmax(lam[1:k_max] - lam[2:k_max + 1])) + 2
@@ -207,6 +230,7 @@ EXERCISES: list[Exercise] = [
     Exercise("01", "my_n_frames", checks.check_n_frames, (
         lambda n, f, h, c: _n_frames(n, f, h, not c), lambda n, f, h, c: _n_frames(n, f, h, c) - 1,
         lambda n, f, h, c: 1 + (n - f) / h if not c else 1 + n / h, lambda n, f, h, c: 2 * _n_frames(n, f, h, c),
+        _one_side_padded, lambda n, f, h, c: np.float64(_n_frames(n, f, h, c) + 0.5),
     )),
     # notebook 02 (mel, MFCC, deltas)
     Exercise("02", "hz_to_mel_htk", checks.check_hz_to_mel, (
@@ -227,6 +251,7 @@ EXERCISES: list[Exercise] = [
     # notebook 03 (classical baselines, PCA)
     Exercise("03", "n_components", checks.check_n_components, (
         lambda r, t: _n_components(r, t) - 1, lambda r, t: int(np.argmax(np.cumsum(r) > t)) + 2, lambda r, t: 0.5,
+        lambda r, t: np.float64(0.5),
     )),
     Exercise("03", "my_majority_vote", checks.check_majority_vote, (
         _first_seen_vote, lambda t, p: {k: p[0] for k in t}, lambda t, p: {"?": p[0]}, lambda t, p: list(p),
@@ -234,12 +259,12 @@ EXERCISES: list[Exercise] = [
     # notebook 04 (feed-forward networks)
     Exercise("04", "dense_params", checks.check_dense_params, (
         lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), lambda s: sum((a + 1) * b for a, b in zip(s[:-2], s[1:-1])),
-        lambda s: 7,
+        lambda s: 7, lambda s: np.float64(12.5),
     )),
     Exercise("04", "l2_penalty", checks.check_l2_penalty, (
         lambda ks, lam: lam * np.sqrt(sum(float((k ** 2).sum()) for k in ks)),
         lambda ks, lam: lam * sum(float(np.abs(k).sum()) for k in ks), lambda ks, lam: sum(float((k ** 2).sum()) for k in ks),
-        lambda ks, lam: lam * len(ks),
+        lambda ks, lam: lam * len(ks), lambda ks, lam: _l2(ks, lam) / 2, lambda ks, lam: 2 * _l2(ks, lam),
     )),
     # notebook 05 (CNN)
     Exercise("05", "conv_output_length", checks.check_conv_output_length, (
@@ -275,7 +300,8 @@ EXERCISES: list[Exercise] = [
         lambda T, n, k: _top_k(T, n, k + 1), lambda T, n, k: list(n[:k])[::-1] if k > 1 else ["x"], lambda T, n, k: 3,
     )),
     Exercise("08", "nearest_centroid", checks.check_nearest_centroid, (
-        _euclid_centroid, lambda X, y, Z: np.repeat(y[:1], len(Z)), lambda X, y, Z: y,
+        _euclid_centroid, lambda X, y, Z: np.repeat(y[:1], len(Z)), lambda X, y, Z: y, _centroid_positions,
+        lambda X, y, Z: np.zeros(len(Z), dtype=int),
     )),
     # notebook 09 (spectral clustering segmentation)
     Exercise("09", "my_sem", checks.check_sem_formula, (
@@ -298,6 +324,7 @@ EXERCISES: list[Exercise] = [
     Exercise("10", "fixed_and_broken", checks.check_fixed_and_broken, (
         lambda y, a, b: (int(np.sum((a == y) & (b != y))), int(np.sum((a != y) & (b == y)))),
         lambda y, a, b: (int(np.sum(b == y)), int(np.sum(a == y))), lambda y, a, b: (0, 0), lambda y, a, b: 1,
+        lambda y, a, b: np.int64(1),
     )),
     # the generic checks (taught in notebook 01; no notebook's exercise calls them today)
     Exercise(None, "power", functools.partial(checks.check_function, reference_fn=_power, inputs=_POWER_INPUTS,
@@ -438,6 +465,7 @@ def test_wrong_answers_are_rejected_without_the_answer(ex):
             shown = [args, kwargs, got]
         assert checks.NOT_WRITTEN not in message, f"a wrong answer is not an unfinished one:\n{message}"
         assert message.startswith("❌"), message
+        assert not _NUMPY_REPR.search(message), f"a NumPy repr in the message (print plain values):\n{message}"
         _assert_reveals_nothing(message, secret, shown=shown)
 
 
@@ -446,6 +474,91 @@ def test_the_reference_is_accepted(ex, capsys):
     ex.check(reference_of(ex))
     out = capsys.readouterr().out
     assert out.startswith("✅ Correct —"), out
+
+
+def _renamed(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``fn`` as a student's function called ``name``."""
+    def student(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    student.__name__ = student.__qualname__ = name
+    return student
+
+
+_NOTEBOOK_ROWS = [ex for ex in EXERCISES if ex.notebook]
+
+
+@pytest.mark.parametrize("ex", _NOTEBOOK_ROWS, ids=[ex.id for ex in _NOTEBOOK_ROWS])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_messages_name_the_students_function_not_the_reference(ex, capsys):
+    mine = f"mine_{ex.answer}"
+    forbidden = (_REFERENCE_NAMES | {ex.answer}) - {mine}
+    crash = lambda *args, **kwargs: undefined_name  # noqa: E731, F821
+    for answer in [*stubs_of(ex), crash, *ex.wrong]:
+        message = _rejected(ex, _renamed(answer, mine))
+        named = set(re.findall(r"`([^`]+)`", message))
+        assert not named & forbidden, f"the message names {named & forbidden}, not `{mine}`:\n{message}"
+        if answer in (*stubs_of(ex), crash):
+            assert f"`{mine}`" in message, message
+    ex.check(_renamed(reference_of(ex), mine))
+    out = capsys.readouterr().out
+    assert not set(re.findall(r"`([^`]+)`", out)) & forbidden, out
+
+
+def _calling_lines(*functions: Callable[..., Any]) -> set[str]:
+    """The stripped source lines of ``functions`` (and of what they nest) that call something."""
+    lines: set[str] = set()
+    for fn in functions:
+        source, _ = inspect.getsourcelines(fn)
+        tree = ast.parse(inspect.cleandoc("".join(source)) if source[0].startswith(" ") else "".join(source))
+        called = {node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)}
+        lines |= {source[n - 1].strip() for n in called if len(source[n - 1].strip()) > 6}
+    return lines
+
+
+def _check_internals(ex: Exercise) -> set[str]:
+    """Lines of the check, of its module and of the engine that call the reference or the student (not the wrapper)."""
+    from mgc_helpers.checks import engine
+
+    check = inspect.unwrap(getattr(ex.check, "func", ex.check))
+    module = sys.modules[check.__module__]
+    helpers = [obj for obj in [*vars(module).values(), *vars(engine).values()]
+               if inspect.isfunction(obj) and obj.__module__ in (module.__name__, engine.__name__)
+               and obj.__name__ != "feedback"]
+    wrapper = [engine.feedback] if hasattr(engine, "feedback") else []
+    return _calling_lines(check, *{inspect.unwrap(h) for h in helpers}) - _calling_lines(*wrapper)
+
+
+def _formatted(error: BaseException) -> list[str]:
+    """``error`` as Python prints it and as IPython (the notebooks) prints it, with context lines."""
+    texts = ["".join(traceback.format_exception(error))]
+    ultratb = pytest.importorskip("IPython.core.ultratb")
+    for mode in ("Context", "Verbose"):
+        formatter = ultratb.AutoFormattedTB(mode=mode, theme_name="nocolor")
+        texts.append(formatter.text(type(error), error, error.__traceback__))
+    return texts
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_failed_checks_traceback_hides_the_checks_internals(ex):
+    internals = _check_internals(ex)
+    assert any("reference" in line or "expected" in line or "_call(" in line for line in internals), internals
+    crash = lambda *args, **kwargs: undefined_name  # noqa: E731, F821
+    for answer in [ex.wrong[0], ex.wrong[-1], *([] if ex.value else [crash])]:
+        try:
+            ex.check(answer)
+        except ExerciseError as error:
+            failure = error
+        else:
+            pytest.fail(f"{ex.id}: a wrong answer was accepted")
+        assert failure.__context__ is None or failure.__suppress_context__
+        for text in _formatted(failure):
+            shown = sorted(line for line in internals if line in text)
+            assert not shown, f"{ex.id}: the traceback shows the check's own code {shown}:\n{text}"
+            assert str(failure).splitlines()[0] in text
+            if answer is crash:
+                assert "undefined_name" in text, "the student's crash must stay visible"
 
 
 # --------------------------------------------------------------------------- the table, the package and the notebooks agree
@@ -506,7 +619,7 @@ def test_each_notebooks_checks_live_in_its_module_in_its_order_and_in_the_table(
     modules = [m for m in _submodules() if m.__name__.rsplit(".", 1)[1].startswith(f"nb{number}_")]
     assert len(modules) == 1, f"notebook {number} needs exactly one module checks/nb{number}_<name>.py"
     module = modules[0]
-    defined = sorted((obj.__code__.co_firstlineno, name) for name, obj in _defined_checks().items()
+    defined = sorted((inspect.unwrap(obj).__code__.co_firstlineno, name) for name, obj in _defined_checks().items()
                      if obj.__module__ == module.__name__)
     assert [name for _, name in defined] == called, f"{module.__name__} should hold {called}, in this order"
     assert list(module.__all__) == [n for n in module.__all__ if not n.startswith("check_")] + called

@@ -16,13 +16,19 @@ computed there, independently of the student's code, with NumPy, SciPy and libro
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
 
 import numpy as np
 
 __all__ = ["ExerciseError", "NOT_WRITTEN", "check_function", "check_value", "check_shape"]
+
+_Check = TypeVar("_Check", bound=Callable[..., None])
+_PACKAGE_DIR = Path(__file__).resolve().parent
 
 #: What every check says about an answer that is not written yet (a stub, ``...``, a missing ``return``).
 NOT_WRITTEN = "you have not written your answer yet"
@@ -33,6 +39,71 @@ class ExerciseError(AssertionError):
 
     Taught in notebook 01. Read the message, fix your code, and run the check again.
     """
+
+
+def feedback(check: _Check) -> _Check:
+    """Decorate a public check so that a failure shows the student's code and the message, not the check.
+
+    The :class:`ExerciseError` is raised again from this wrapper with its traceback cut (the
+    check's frames, where the reference is computed, are dropped) and without the context of any
+    exception the check handled; a crash of the student's function stays attached as the cause,
+    with the student's frames only. ``__tracebackhide__`` hides the wrapper itself from pytest and
+    from IPython's tracebacks where they can.
+    """
+
+    @functools.wraps(check)
+    def run(*args: Any, **kwargs: Any) -> None:
+        __tracebackhide__ = True
+        try:
+            return check(*args, **kwargs)
+        except ExerciseError as exc:
+            error = _for_the_student(exc)
+        raise error  # the message below says what to change in your answer
+
+    return run  # type: ignore[return-value]
+
+
+def _for_the_student(error: ExerciseError) -> ExerciseError:
+    """``error`` without the check's frames and context; a crash of the student's code stays as its cause."""
+    cause = error.__cause__
+    if cause is not None:
+        error.__cause__ = cause.with_traceback(_student_frames(cause.__traceback__))
+    error.__suppress_context__ = True
+    return error.with_traceback(None)
+
+
+def _student_frames(tb: TracebackType | None) -> TracebackType | None:
+    """The traceback without its leading frames inside the checks package (the student's frames remain)."""
+    while tb is not None and Path(tb.tb_frame.f_code.co_filename).resolve().parent == _PACKAGE_DIR:
+        tb = tb.tb_next
+    return tb
+
+
+def _name(fn: Any, default: str) -> str:
+    """The name of the student's function (``my_dft``), or ``default`` for a lambda or another callable."""
+    name = getattr(fn, "__name__", None)
+    return name if isinstance(name, str) and name.isidentifier() else default
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with NumPy scalars (``np.str_('a')``, ``np.float64(3.0)``) and small arrays as Python values."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist() if value.size <= 10 else value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _show(value: Any) -> str:
+    """How a message prints a value: ``'a'``, ``3.0``, ``[1, 2]``; a large array by its shape."""
+    value = _plain(value)
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return repr(value)
 
 
 def _ok(message: str) -> None:
@@ -53,7 +124,7 @@ def _describe(args: Sequence[Any], names: Sequence[str] | None = None) -> str:
         if isinstance(a, np.ndarray):
             text = f"an array of shape {a.shape}"
         else:
-            text = repr(a)
+            text = _show(a)
         parts.append(f"{names[i]}={text}" if names else text)
     return ", ".join(parts)
 
@@ -71,7 +142,7 @@ def _call(fn: Callable[..., Any], args: Sequence[Any], *, name: str, kwargs: dic
                     "replace the `raise NotImplementedError` line with your code.") from None
     except Exception as exc:
         raise _fail(f"`{name}` crashed with {type(exc).__name__}: {exc}",
-                    "run your function by hand on a small input and read the traceback.") from exc
+                    "run your function by hand on a small input and read the traceback above.") from exc
     if out is None:
         raise _fail(f"`{name}` returned None: {NOT_WRITTEN} (or forgot the `return` statement).")
     return out
@@ -138,7 +209,7 @@ def _compare(
         wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
         what = f"{int(wrong.sum())} of its {got.size} values are wrong"
     else:
-        what = f"it returned {got.item()!r}, which is not right"
+        what = f"it returned {_show(got.item())}, which is not right"
     raise _fail(f"For {where}, the result of `{name}` is not right: {what}.", hint)
 
 
@@ -157,12 +228,13 @@ def _scale_of(got: np.ndarray, expected: np.ndarray, rtol: float = 1e-4) -> floa
 
 
 # --------------------------------------------------------------------------- generic checks
+@feedback
 def check_function(
     student_fn: Callable[..., Any],
     reference_fn: Callable[..., Any],
     inputs: Iterable[Any],
     *,
-    name: str,
+    name: str | None = None,
     rtol: float = 1e-5,
     atol: float = 1e-6,
     hint: str = "",
@@ -180,8 +252,8 @@ def check_function(
     inputs : iterable
         Test inputs: a tuple is unpacked as positional arguments, a dict as keyword
         arguments, anything else is passed as the single argument.
-    name : str
-        Name shown in the feedback (e.g. ``"my_stft"``).
+    name : str, optional
+        Name shown in the feedback (default: the name of ``student_fn``, e.g. ``"my_stft"``).
     rtol, atol : float, optional
         Tolerances of ``numpy.allclose``.
     hint : str, optional
@@ -192,6 +264,7 @@ def check_function(
     ExerciseError
         The function is missing, unfinished, crashes, or an output differs.
     """
+    name = name or _name(student_fn, "your function")
     count = 0
     for item in inputs:
         if isinstance(item, dict):
@@ -207,6 +280,7 @@ def check_function(
     _ok(f"`{name}` gives the right result on all {count} test inputs.")
 
 
+@feedback
 def check_value(
     answer: Any, expected: Any, *, name: str, rtol: float = 1e-6, atol: float = 0.0, hint: str = ""
 ) -> None:
@@ -247,11 +321,12 @@ def check_value(
         return
     if got.size == 1 and np.isrealobj(got) and np.isrealobj(exp):
         direction = "too large" if got.item() > exp.item() else "too small"
-        raise _fail(f"`{name}` = {got.item()!r} is not right: it is {direction}.", hint)
+        raise _fail(f"`{name}` = {_show(got.item())} is not right: it is {direction}.", hint)
     wrong = int((~np.isclose(got, exp, rtol=rtol, atol=atol)).sum())
     raise _fail(f"`{name}` is not right: {wrong} of its {got.size} values are wrong.", hint)
 
 
+@feedback
 def check_shape(array: Any, expected_shape: Sequence[int | None], *, name: str, hint: str = "") -> None:
     """Check an array's shape (``None`` in ``expected_shape`` accepts any length).
 
@@ -289,5 +364,5 @@ def _int_answer(got: Any, *, name: str) -> int:
         raise _fail(f"`{name}` returned nothing: {NOT_WRITTEN}.")
     if isinstance(got, bool) or not isinstance(got, (int, np.integer)) and not (
             isinstance(got, (float, np.floating)) and float(got).is_integer()):
-        raise _fail(f"`{name}` should return a whole number, got {type(got).__name__} {got!r}.")
+        raise _fail(f"`{name}` should return a whole number, got {type(_plain(got)).__name__} {_show(got)}.")
     return int(got)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import _call, _close, _compare, _fail, _numeric, _ok, _scale_of, _shape_problem
+from .engine import _call, _close, _compare, _fail, _name, _numeric, _ok, _scale_of, _shape_problem, feedback
 
 __all__ = ["DELTA_WIDTH", "check_hz_to_mel", "check_mfcc_from_logmel", "check_deltas"]
 
@@ -20,6 +20,7 @@ __all__ = ["DELTA_WIDTH", "check_hz_to_mel", "check_mfcc_from_logmel", "check_de
 DELTA_WIDTH = 9
 
 
+@feedback
 def check_hz_to_mel(fn: Callable[[Any], Any]) -> None:
     """Check ``fn(f)``: the HTK mel value ``2595 * log10(1 + f / 700)`` (vs ``librosa.hz_to_mel(htk=True)``).
 
@@ -29,6 +30,7 @@ def check_hz_to_mel(fn: Callable[[Any], Any]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "hz_to_mel_htk")
     import librosa
 
     freqs = np.array([0.0, 100.0, 440.0, 700.0, 1000.0, 4000.0, 11025.0])
@@ -42,20 +44,21 @@ def check_hz_to_mel(fn: Callable[[Any], Any]) -> None:
          "this is the Slaney mel scale (librosa's default), not the HTK formula asked for."),
     ]
     for f, e, e_slaney in zip(freqs, expected, slaney):
-        got = _call(fn, (float(f),), name="hz_to_mel")
-        _compare(got, e, name="hz_to_mel", where=f"f={f:g} Hz", rtol=1e-5, atol=1e-6, hint=hint,
+        got = _call(fn, (float(f),), name=name)
+        _compare(got, e, name=name, where=f"f={f:g} Hz", rtol=1e-5, atol=1e-6, hint=hint,
                  mistakes=[(lambda g, e=e: np.isclose(g, e * math.log(10)), mistakes[0][1]),
                            (lambda g, e=e_slaney: np.isclose(g, e), mistakes[1][1])])
     try:
         got = fn(freqs.copy())
     except Exception as exc:
-        raise _fail(f"`hz_to_mel` works on single numbers but crashed on a NumPy array ({type(exc).__name__}).",
+        raise _fail(f"`{name}` works on single numbers but crashed on a NumPy array ({type(exc).__name__}).",
                     "use NumPy functions (np.log10), not math.log10, so that it works element-wise.") from exc
-    _compare(got, expected, name="hz_to_mel", where="an array of 7 frequencies", rtol=1e-5, atol=1e-6, hint=hint,
+    _compare(got, expected, name=name, where="an array of 7 frequencies", rtol=1e-5, atol=1e-6, hint=hint,
              mistakes=mistakes)
-    _ok("your hz_to_mel matches librosa.hz_to_mel(htk=True) on single numbers and on arrays.")
+    _ok(f"`{name}` matches librosa.hz_to_mel(htk=True) on single numbers and on arrays.")
 
 
+@feedback
 def check_mfcc_from_logmel(fn: Callable[[np.ndarray, int], np.ndarray]) -> None:
     """Check ``fn(S_db, n_mfcc)``: MFCCs from a log-mel spectrogram (vs ``librosa.feature.mfcc(S=S_db)``).
 
@@ -66,6 +69,7 @@ def check_mfcc_from_logmel(fn: Callable[[np.ndarray, int], np.ndarray]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "mfcc_from_logmel")
     import librosa
     import scipy.fft
 
@@ -76,9 +80,9 @@ def check_mfcc_from_logmel(fn: Callable[[np.ndarray, int], np.ndarray]) -> None:
     for (n_mels, n_frames), n_mfcc in cases:
         S_db = rng.uniform(-80.0, 0.0, size=(n_mels, n_frames))
         expected = librosa.feature.mfcc(S=S_db, n_mfcc=n_mfcc)
-        got = _call(fn, (S_db, n_mfcc), name="mfcc_from_logmel")
+        got = _call(fn, (S_db, n_mfcc), name=name)
         full = scipy.fft.dct(S_db, type=2, norm="ortho", axis=0)
-        arr = _numeric(got, name="mfcc_from_logmel")
+        arr = _numeric(got, name=name)
         if arr.shape == full.shape and n_mfcc < n_mels and np.allclose(arr, full, atol=1e-5):
             raise _fail(f"For S_db of shape {S_db.shape} and n_mfcc={n_mfcc}, you returned all {n_mels} "
                         "DCT coefficients.", "keep only the first n_mfcc rows.")
@@ -90,11 +94,12 @@ def check_mfcc_from_logmel(fn: Callable[[np.ndarray, int], np.ndarray]) -> None:
             (lambda g, S=S_db, k=n_mfcc: _close(g, scipy.fft.dct(S, type=3, norm="ortho", axis=0)[:k], 1e-5, 1e-5),
              "that is a type-III DCT (the inverse); use type=2."),
         ]
-        _compare(got, expected, name="mfcc_from_logmel", where=f"S_db of shape {S_db.shape} and n_mfcc={n_mfcc}",
+        _compare(got, expected, name=name, where=f"S_db of shape {S_db.shape} and n_mfcc={n_mfcc}",
                  rtol=1e-5, atol=1e-4, hint=hint, mistakes=mistakes)
     _ok(f"your MFCCs match librosa.feature.mfcc(S=S_db) on {len(cases)} random log-mel spectrograms.")
 
 
+@feedback
 def check_deltas(fn: Callable[[np.ndarray], np.ndarray]) -> None:
     """Check ``fn(X)``: first-order deltas along time (axis -1) over a 9-frame window.
 
@@ -107,6 +112,7 @@ def check_deltas(fn: Callable[[np.ndarray], np.ndarray]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "deltas")
     import librosa
 
     rng = np.random.default_rng(3)
@@ -117,12 +123,12 @@ def check_deltas(fn: Callable[[np.ndarray], np.ndarray]) -> None:
               rng.standard_normal((20, 12))]
     for X in inputs:
         expected = librosa.feature.delta(X, width=DELTA_WIDTH, order=1, axis=-1)
-        got = _call(fn, (X,), name="deltas")
-        arr = _numeric(got, name="deltas")
+        got = _call(fn, (X,), name=name)
+        arr = _numeric(got, name=name)
         where = f"X of shape {X.shape}"
         if arr.shape != X.shape:
             extra = " (np.diff gives one frame less)" if arr.shape == (X.shape[0], X.shape[1] - 1) else ""
-            raise _fail(f"For {where}, the result of `deltas` {_shape_problem(arr.shape, X.shape)}{extra}.", hint)
+            raise _fail(f"For {where}, the result of `{name}` {_shape_problem(arr.shape, X.shape)}{extra}.", hint)
         inner = slice(half, X.shape[-1] - half)
         e = expected[:, inner]
         scale = _scale_of(arr[:, inner], e)
@@ -143,6 +149,6 @@ def check_deltas(fn: Callable[[np.ndarray], np.ndarray]) -> None:
              "the deltas were taken along the feature axis; take them along time (the last axis)."),
         ]
         compared = f"{where} (frames {half} … {X.shape[-1] - half - 1} compared)"
-        _compare(arr[:, inner], e, name="deltas", where=compared, rtol=1e-5, atol=1e-6, hint=hint, mistakes=mistakes)
+        _compare(arr[:, inner], e, name=name, where=compared, rtol=1e-5, atol=1e-6, hint=hint, mistakes=mistakes)
     _ok(f"your deltas match librosa.feature.delta(X, width={DELTA_WIDTH}) away from the edges on "
         f"{len(inputs)} test matrices.")

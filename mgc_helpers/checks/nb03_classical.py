@@ -10,11 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from .engine import _call, _compare, _fail, _ok
+from .engine import _call, _compare, _fail, _name, _ok, _show, feedback
 
 __all__ = ["check_n_components", "check_majority_vote"]
 
 
+@feedback
 def check_n_components(fn: Callable[[np.ndarray, float], int]) -> None:
     """Check ``fn(explained_variance_ratio, target)``: the fewest leading PCA components reaching ``target``.
 
@@ -24,6 +25,7 @@ def check_n_components(fn: Callable[[np.ndarray, float], int]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "n_components")
     from ..classical import n_components_for_variance
 
     rng = np.random.default_rng(3)
@@ -33,12 +35,12 @@ def check_n_components(fn: Callable[[np.ndarray, float], int]) -> None:
         r = np.sort(rng.dirichlet(np.full(n, 0.7)))[::-1]
         cases.append((r, target))
     for ratios, target in cases:
-        got = _call(fn, (ratios, target), name="n_components", kwargs=None)
+        got = _call(fn, (ratios, target), name=name, kwargs=None)
         expected = n_components_for_variance(ratios, target)
         where = f"{ratios.size} ratios and target={target}"
         if isinstance(got, (float, np.floating)) and not float(got).is_integer():
-            raise _fail(f"For {where}, `n_components` returned {got!r}: a number of components is a whole number.")
-        _compare(got, np.asarray(expected), name="n_components", where=where, rtol=0, atol=0,
+            raise _fail(f"For {where}, `{name}` returned {_show(got)}: a number of components is a whole number.")
+        _compare(got, np.asarray(expected), name=name, where=where, rtol=0, atol=0,
                  hint="take the cumulative sum (np.cumsum), find the first position where it reaches the target "
                       "(>=), and remember that position 0 means one component.",
                  mistakes=[(lambda g, e=expected: int(g) == e - 1,
@@ -46,7 +48,7 @@ def check_n_components(fn: Callable[[np.ndarray, float], int]) -> None:
                            (lambda g, e=expected: int(g) == e + 1,
                             "it is one too large: stop at the first component where the sum reaches the target "
                             "(>=, not >).")])
-    _ok(f"`n_components` is right on {len(cases)} variance profiles.")
+    _ok(f"`{name}` is right on {len(cases)} variance profiles.")
 
 
 def _reference_vote(track_ids: Sequence[Any], predictions: Sequence[Any]) -> dict[Any, Any]:
@@ -67,6 +69,7 @@ def _is_tied(ids: Sequence[Any], preds: Sequence[Any], track: Any) -> bool:
     return len(_top_genres(ids, preds, track)) > 1
 
 
+@feedback
 def check_majority_vote(fn: Callable[[Sequence[Any], Sequence[Any]], Any]) -> None:
     """Check ``fn(track_ids, predictions)``: one genre per track by majority vote of its segments.
 
@@ -77,6 +80,7 @@ def check_majority_vote(fn: Callable[[Sequence[Any], Sequence[Any]], Any]) -> No
     ------
     ExerciseError
     """
+    name = _name(fn, "my_majority_vote")
     rng = np.random.default_rng(3)
     genres = np.array(["blues", "jazz", "metal", "pop", "rock"])
     cases = [
@@ -89,11 +93,11 @@ def check_majority_vote(fn: Callable[[Sequence[Any], Sequence[Any]], Any]) -> No
         cases.append((ids[order].tolist(), rng.choice(genres, ids.size, p=[0.4, 0.3, 0.1, 0.1, 0.1])[order].tolist()))
     tie = (["x", "x", "x", "x", "y"], ["rock", "jazz", "jazz", "rock", "pop"])
     for ids, preds in [*cases, tie]:
-        got = _call(fn, (list(ids), list(preds)), name="my_majority_vote")
+        got = _call(fn, (list(ids), list(preds)), name=name)
         if hasattr(got, "to_dict"):
             got = got.to_dict()
         if not isinstance(got, dict):
-            raise _fail(f"`my_majority_vote` returned a {type(got).__name__}; return a dict (or pandas Series) "
+            raise _fail(f"`{name}` returned a {type(got).__name__}; return a dict (or pandas Series) "
                         "mapping each track id to one genre.")
         expected = _reference_vote(ids, preds)
         where = f"{len(set(ids))} tracks and {len(ids)} segment predictions"
@@ -106,7 +110,7 @@ def check_majority_vote(fn: Callable[[Sequence[Any], Sequence[Any]], Any]) -> No
             raise _fail("Your votes are right except when two genres get the same number of votes.",
                         "break ties by taking the genre that comes first alphabetically (e.g. sort the tied genres).")
         if wrong:
-            raise _fail(f"For {where}, {len(wrong)} track(s) got the wrong genre, e.g. track {wrong[0]!r}.",
+            raise _fail(f"For {where}, {len(wrong)} track(s) got the wrong genre, e.g. track {_show(wrong[0])}.",
                         "count each genre's votes among the segments of one track (collections.Counter or "
                         "np.unique(..., return_counts=True)) and keep the most frequent.")
-    _ok(f"`my_majority_vote` is right on {len(cases) + 1} sets of segment predictions, ties included.")
+    _ok(f"`{name}` is right on {len(cases) + 1} sets of segment predictions, ties included.")

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import _call, _fail, _int_answer, _ok
+from .engine import _call, _fail, _int_answer, _name, _ok, _show, feedback
 
 __all__ = ["check_conv_output_length", "check_soft_vote"]
 
@@ -19,6 +19,7 @@ def _conv_length_reference(n: int, kernel: int, stride: int, padding: str) -> in
     return -(-n // stride) if padding == "same" else (n - kernel) // stride + 1
 
 
+@feedback
 def check_conv_output_length(fn: Callable[[int, int, int, str], int]) -> None:
     """Check ``fn(n, kernel, stride, padding)``: the output length of a convolution or pooling along one axis.
 
@@ -29,23 +30,25 @@ def check_conv_output_length(fn: Callable[[int, int, int, str], int]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "conv_output_length")
     cases = [(128, 3, 1, "valid"), (126, 2, 2, "valid"), (658, 4, 4, "valid"), (96, 4, 4, "same"),
              (1366, 4, 4, "same"), (3, 2, 2, "valid"), (1, 2, 2, "same"), (65, 3, 1, "same")]
     for n, k, s, pad in cases:
-        got = _int_answer(_call(fn, (n, k, s, pad), name="conv_output_length"), name="conv_output_length")
+        got = _int_answer(_call(fn, (n, k, s, pad), name=name), name=name)
         expected = _conv_length_reference(n, k, s, pad)
-        where = f"n={n}, kernel={k}, stride={s}, padding={pad!r}"
+        where = f"n={n}, kernel={k}, stride={s}, padding={_show(pad)}"
         if got == expected:
             continue
         if pad == "same" and got == n // s:
             raise _fail(f"For {where}, the result is one too small.", "'same' padding rounds the division up.")
         if pad == "valid" and got == (n - k) // s:
             raise _fail(f"For {where}, the result is one too small.", "count the first position too: + 1.")
-        raise _fail(f"For {where}, `conv_output_length` returned {got}, which is not right.",
+        raise _fail(f"For {where}, `{name}` returned {got}, which is not right.",
                     "'valid': the kernel must fit inside; 'same': only the stride shrinks the axis.")
-    _ok(f"`conv_output_length` is right on {len(cases)} cases, both paddings.")
+    _ok(f"`{name}` is right on {len(cases)} cases, both paddings.")
 
 
+@feedback
 def check_soft_vote(fn: Callable[[np.ndarray, np.ndarray], Any]) -> None:
     """Check ``fn(track_ids, proba)``: each track's class index by mean probability of its segments.
 
@@ -55,6 +58,7 @@ def check_soft_vote(fn: Callable[[np.ndarray, np.ndarray], Any]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "soft_vote")
     rng = np.random.default_rng(5)
     ids = np.array(["a", "a", "a", "b", "b"])
     proba = np.array([[0.4, 0.6, 0.0], [0.4, 0.6, 0.0], [0.95, 0.05, 0.0], [0.1, 0.2, 0.7], [0.5, 0.4, 0.1]])
@@ -64,11 +68,11 @@ def check_soft_vote(fn: Callable[[np.ndarray, np.ndarray], Any]) -> None:
     order = rng.permutation(big_ids.size)
     cases.append((big_ids[order], big[order]))
     for tids, p in cases:
-        got = _call(fn, (tids.copy(), p.copy()), name="soft_vote")
+        got = _call(fn, (tids.copy(), p.copy()), name=name)
         if hasattr(got, "to_dict"):
             got = got.to_dict()
         if not isinstance(got, dict):
-            raise _fail(f"`soft_vote` returned a {type(got).__name__}; return a dict mapping each track id to a class "
+            raise _fail(f"`{name}` returned a {type(got).__name__}; return a dict mapping each track id to a class "
                         "index.")
         expected = {t: int(np.argmax(p[tids == t].mean(axis=0))) for t in np.unique(tids)}
         majority = {t: int(np.bincount(np.argmax(p[tids == t], axis=1), minlength=p.shape[1]).argmax())
@@ -78,10 +82,10 @@ def check_soft_vote(fn: Callable[[np.ndarray, np.ndarray], Any]) -> None:
         got = {str(k): int(v) for k, v in got.items()}
         wrong = [t for t in expected if got[str(t)] != expected[t]]
         if wrong and all(got[str(t)] == majority[t] for t in expected):
-            raise _fail(f"Track {wrong[0]!r} got its majority vote, not its mean-probability vote.",
+            raise _fail(f"Track {_show(wrong[0])} got its majority vote, not its mean-probability vote.",
                         "average the probability rows of a track's segments, then take the arg-max.")
         if wrong:
-            raise _fail(f"{len(wrong)} track(s) got the wrong class, e.g. {wrong[0]!r}.",
+            raise _fail(f"{len(wrong)} track(s) got the wrong class, e.g. {_show(wrong[0])}.",
                         "for each track, average the probability rows of its own segments, then pick the class "
                         "with the largest mean.")
-    _ok(f"`soft_vote` is right on {len(cases)} sets of segment probabilities.")
+    _ok(f"`{name}` is right on {len(cases)} sets of segment probabilities.")

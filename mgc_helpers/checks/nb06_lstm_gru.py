@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .engine import NOT_WRITTEN, _call, _fail, _int_answer, _numeric, _ok, _shape_problem
+from .engine import NOT_WRITTEN, _call, _fail, _int_answer, _name, _numeric, _ok, _shape_problem, feedback
 
 __all__ = ["check_rnn_params", "check_skip_gru_update"]
 
@@ -19,6 +19,7 @@ def _rnn_params(kind: str, n_inputs: int, units: int) -> int:
     return gates * (units * (n_inputs + units) + units)
 
 
+@feedback
 def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
     """Check ``fn(kind, n_inputs, units)``: parameters of a Keras LSTM or GRU (``reset_after=False``).
 
@@ -28,9 +29,10 @@ def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "my_rnn_params")
     cases = [("lstm", 64, 128), ("lstm", 128, 32), ("gru", 20, 64), ("gru", 32, 16), ("lstm", 1366, 128)]
     for kind, d, u in cases:
-        got = _int_answer(_call(fn, (kind, d, u), name="my_rnn_params"), name="my_rnn_params")
+        got = _int_answer(_call(fn, (kind, d, u), name=name), name=name)
         expected = _rnn_params(kind, d, u)
         if got == expected:
             continue
@@ -49,9 +51,10 @@ def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
         raise _fail(f"{where} the count is not right.",
                     "for one gate, count its input weights, its recurrent weights and its biases; then "
                     "think about how many gates the cell has.")
-    _ok(f"`my_rnn_params` counts LSTM and GRU parameters right in {len(cases)} cases.")
+    _ok(f"`{name}` counts LSTM and GRU parameters right in {len(cases)} cases.")
 
 
+@feedback
 def check_skip_gru_update(fn: Callable[[np.ndarray, np.ndarray, float, int, int], np.ndarray]) -> None:
     """Check ``fn(h_gru, h_skip, alpha, t, k)``: the last line of the skip-GRU update rule.
 
@@ -62,19 +65,20 @@ def check_skip_gru_update(fn: Callable[[np.ndarray, np.ndarray, float, int, int]
     ------
     ExerciseError
     """
+    name = _name(fn, "my_skip_update")
     rng = np.random.default_rng(6)
     cases = []
     for t, k, alpha in ((5, 2, 0.5), (3, 3, 0.4), (2, 4, 0.3), (9, 1, 0.25), (6, 5, 0.7)):
         cases.append((np.tanh(rng.normal(size=4)), np.tanh(rng.normal(size=4)), alpha, t, k))
     for h_gru, h_skip, alpha, t, k in cases:
-        got = _call(fn, (h_gru.copy(), h_skip.copy(), alpha, t, k), name="my_skip_update")
+        got = _call(fn, (h_gru.copy(), h_skip.copy(), alpha, t, k), name=name)
         if got is None or got is Ellipsis:
-            raise _fail(f"`my_skip_update` returned nothing: {NOT_WRITTEN}.")
-        got = _numeric(got, name="my_skip_update")
+            raise _fail(f"`{name}` returned nothing: {NOT_WRITTEN}.")
+        got = _numeric(got, name=name)
         mixed = (1 - alpha) * h_gru + alpha * h_skip
         expected = mixed if t > k else h_gru
         if got.shape != expected.shape:
-            raise _fail(f"`my_skip_update` {_shape_problem(got.shape, expected.shape)}.")
+            raise _fail(f"`{name}` {_shape_problem(got.shape, expected.shape)}.")
         if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
             continue
         if t <= k and np.allclose(got, mixed):
@@ -88,6 +92,6 @@ def check_skip_gru_update(fn: Callable[[np.ndarray, np.ndarray, float, int, int]
         if np.allclose(got, h_gru + alpha * h_skip) or np.allclose(got, h_gru + h_skip):
             raise _fail("You add the skip state on top of the GRU state.",
                         "the rule is a weighted average (weights 1 - alpha and alpha), so |h| stays <= 1.")
-        raise _fail(f"`my_skip_update` is not right at step t={t} with k={k}.",
+        raise _fail(f"`{name}` is not right at step t={t} with k={k}.",
                     "write the rule from the markdown cell term by term.")
-    _ok(f"`my_skip_update` follows the skip-GRU rule in {len(cases)} cases (before and after step k).")
+    _ok(f"`{name}` follows the skip-GRU rule in {len(cases)} cases (before and after step k).")

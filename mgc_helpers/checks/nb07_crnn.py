@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .engine import _call, _fail, _int_answer, _ok
+from .engine import _call, _fail, _int_answer, _name, _ok, feedback
 
 __all__ = ["check_conv_params", "check_pooled_length"]
 
 
+@feedback
 def check_conv_params(fn: Callable[[int, int, int, int], int]) -> None:
     """Check ``fn(kernel_h, kernel_w, in_channels, filters)``: parameters of a Conv2D with bias.
 
@@ -21,9 +22,10 @@ def check_conv_params(fn: Callable[[int, int, int, int], int]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "my_conv_params")
     cases = [(2, 2, 1, 16), (2, 2, 16, 32), (3, 3, 32, 32), (3, 3, 32, 64), (4, 4, 3, 8)]
     for kh, kw, c, f in cases:
-        got = _int_answer(_call(fn, (kh, kw, c, f), name="my_conv_params"), name="my_conv_params")
+        got = _int_answer(_call(fn, (kh, kw, c, f), name=name), name=name)
         expected = f * (kh * kw * c + 1)
         if got == expected:
             continue
@@ -35,9 +37,10 @@ def check_conv_params(fn: Callable[[int, int, int, int], int]) -> None:
         if got == c * (kh * kw * f + 1):
             raise _fail(f"{where} the biases are counted per input channel.", "one bias per filter (output channel).")
         raise _fail(f"{where} the count is not right.", "filters x (weights of one filter + 1 bias).")
-    _ok(f"`my_conv_params` is right for {len(cases)} convolution layers.")
+    _ok(f"`{name}` is right for {len(cases)} convolution layers.")
 
 
+@feedback
 def check_pooled_length(fn: Callable[[int, Sequence[int]], int]) -> None:
     """Check ``fn(n, pools)``: length left after "valid" max pooling by each factor in turn.
 
@@ -47,9 +50,10 @@ def check_pooled_length(fn: Callable[[int, Sequence[int]], int]) -> None:
     ------
     ExerciseError
     """
+    name = _name(fn, "my_pooled_length")
     cases = [(1366, [4, 2, 2]), (96, [4, 2, 2]), (65, [4, 2, 2]), (129, [2, 4, 2]), (10, [3, 3])]
     for n, pools in cases:
-        got = _int_answer(_call(fn, (n, list(pools)), name="my_pooled_length"), name="my_pooled_length")
+        got = _int_answer(_call(fn, (n, list(pools)), name=name), name=name)
         expected = n
         for p in pools:
             expected //= p
@@ -63,4 +67,4 @@ def check_pooled_length(fn: Callable[[int, Sequence[int]], int]) -> None:
                         "'valid' pooling drops the incomplete window at the end: round down after each pooling.")
         raise _fail(f"For {n} frames and pools {pools} the length is not right.",
                     "each pooling keeps one value per complete window of p frames.")
-    _ok(f"`my_pooled_length` is right for {len(cases)} inputs.")
+    _ok(f"`{name}` is right for {len(cases)} inputs.")

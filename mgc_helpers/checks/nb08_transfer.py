@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .engine import _call, _fail, _ok
+from .engine import _call, _fail, _name, _ok, feedback
 
 __all__ = ["check_top_k_tags", "check_nearest_centroid"]
 
@@ -19,6 +19,7 @@ def _top_tags_reference(T: np.ndarray, names: Sequence[str], k: int) -> list[str
     return [names[i] for i in np.argsort(-mean, kind="stable")[:k]]
 
 
+@feedback
 def check_top_k_tags(fn: Callable[[np.ndarray, Sequence[str], int], Sequence[str]]) -> None:
     """Check ``fn(T, names, k)``: the ``k`` tag names with the highest mean probability over the patches, best first.
 
@@ -28,6 +29,7 @@ def check_top_k_tags(fn: Callable[[np.ndarray, Sequence[str], int], Sequence[str
     ------
     ExerciseError
     """
+    name = _name(fn, "top_k_tags")
     rng = np.random.default_rng(8)
     names = [f"tag{i:02d}" for i in range(12)]
     cases = [(rng.random((n, 12)), k) for n, k in ((1, 3), (5, 5), (9, 1))]
@@ -36,14 +38,14 @@ def check_top_k_tags(fn: Callable[[np.ndarray, Sequence[str], int], Sequence[str
     T[:, 1] = 0.6   # moderately high everywhere: mean 0.6
     cases.append((T, 2))
     for T, k in cases:
-        got = _call(fn, (T, list(names), k), name="top_k_tags")
+        got = _call(fn, (T, list(names), k), name=name)
         expected = _top_tags_reference(T, names, k)
         try:
             got = [str(g) for g in got]
         except TypeError:
-            raise _fail(f"`top_k_tags` returned a {type(got).__name__}; return a list of tag names.") from None
+            raise _fail(f"`{name}` returned a {type(got).__name__}; return a list of tag names.") from None
         if len(got) != k:
-            raise _fail(f"For k={k}, `top_k_tags` returned {len(got)} names.", "keep exactly k names.")
+            raise _fail(f"For k={k}, `{name}` returned {len(got)} names.", "keep exactly k names.")
         if set(got) == set(expected) and got != expected:
             raise _fail("You found the right tags, but not in the right order.", "sort from the most to the least likely.")
         if got != expected:
@@ -51,7 +53,7 @@ def check_top_k_tags(fn: Callable[[np.ndarray, Sequence[str], int], Sequence[str
                 raise _fail("Your tags follow the maximum over patches.", "average each tag over the patches (axis 0).")
             raise _fail(f"For a taggram of shape {T.shape} and k={k}, the tags are not the most likely ones.",
                         "average over the patches (axis 0), then np.argsort the means in decreasing order.")
-    _ok(f"`top_k_tags` ranks the tags of {len(cases)} taggrams correctly.")
+    _ok(f"`{name}` ranks the tags of {len(cases)} taggrams correctly.")
 
 
 def _centroid_reference(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray) -> np.ndarray:
@@ -62,15 +64,18 @@ def _centroid_reference(X_train: np.ndarray, y_train: np.ndarray, X_test: np.nda
     return classes[np.argmax(Z @ C.T, axis=1)]
 
 
+@feedback
 def check_nearest_centroid(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]) -> None:
     """Check ``fn(X_train, y_train, X_test)``: the genre whose mean training embedding is most cosine-similar.
 
-    Taught in notebook 08 (a few-shot classifier on pretrained embeddings).
+    Taught in notebook 08 (a few-shot classifier on pretrained embeddings). The answer holds
+    labels (the values of ``y_train``), not their positions.
 
     Raises
     ------
     ExerciseError
     """
+    name = _name(fn, "nearest_centroid")
     rng = np.random.default_rng(80)
     for n_classes, per_class, dim in ((3, 1, 4), (5, 3, 16), (10, 4, 32)):
         labels = np.array([f"genre{c}" for c in range(n_classes)])
@@ -78,10 +83,17 @@ def check_nearest_centroid(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], np
         y_train = np.repeat(labels, per_class)
         X_train = np.repeat(centres, per_class, axis=0) + rng.normal(scale=0.8, size=(len(y_train), dim))
         X_test = centres[rng.integers(0, n_classes, 25)] * rng.uniform(0.2, 5.0, (25, 1)) + rng.normal(size=(25, dim))
-        got = np.asarray(_call(fn, (X_train, y_train, X_test), name="nearest_centroid"))
+        got = np.asarray(_call(fn, (X_train, y_train, X_test), name=name))
         expected = _centroid_reference(X_train, y_train, X_test)
         if got.shape != expected.shape:
-            raise _fail(f"`nearest_centroid` returned shape {got.shape}, expected one genre per test row {expected.shape}.")
+            raise _fail(f"`{name}` returned shape {got.shape}, expected one genre per test row {expected.shape}.")
+        if got.dtype.kind in "iu" and labels.dtype.kind != got.dtype.kind:
+            positions = np.searchsorted(np.unique(y_train), expected)
+            which = ("the positions of the right genres" if np.array_equal(got, positions)
+                     else "numbers (positions of genres?)")
+            raise _fail(f"`{name}` returned {which}, not genre labels.",
+                        "predict the labels themselves: index the array of genres (np.unique(y_train)) with "
+                        "the positions of the largest cosines.")
         if not np.array_equal(got.astype(str), expected.astype(str)):
             C = np.stack([X_train[y_train == c].mean(axis=0) for c in labels])
             euclid = labels[np.argmin(((X_test[:, None] - C[None]) ** 2).sum(-1), axis=1)]
@@ -91,4 +103,4 @@ def check_nearest_centroid(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], np
             raise _fail(f"With {n_classes} genres and {per_class} track(s) each, "
                         f"{int((got.astype(str) != expected.astype(str)).sum())} of 25 predictions are wrong.",
                         "one centroid per genre (mean of its training rows); predict the genre of the largest cosine.")
-    _ok("`nearest_centroid` predicts like a cosine nearest-centroid classifier on 3 data sets.")
+    _ok(f"`{name}` predicts like a cosine nearest-centroid classifier on 3 data sets.")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .engine import _call, _fail, _ok
+from .engine import _call, _fail, _name, _ok, _show, feedback
 
 __all__ = ["check_ensemble_vote", "check_fixed_and_broken"]
 
@@ -19,6 +19,7 @@ def _ensemble_reference(probas: Sequence[np.ndarray], classes: Sequence[str]) ->
     return [str(classes[i]) for i in np.argmax(mean, axis=1)]
 
 
+@feedback
 def check_ensemble_vote(fn: Callable[[Sequence[np.ndarray], Sequence[str]], Sequence[str]]) -> None:
     """Check ``fn(probas, classes)``: the genre of each clip from the **mean** of several models' probabilities.
 
@@ -28,6 +29,7 @@ def check_ensemble_vote(fn: Callable[[Sequence[np.ndarray], Sequence[str]], Sequ
     ------
     ExerciseError
     """
+    name = _name(fn, "ensemble_vote")
     rng = np.random.default_rng(100)
     classes = ["blues", "jazz", "metal", "pop"]
     cases = []
@@ -40,19 +42,19 @@ def check_ensemble_vote(fn: Callable[[Sequence[np.ndarray], Sequence[str]], Sequ
     for n_models, n_clips in ((2, 6), (3, 12), (5, 20)):
         cases.append([rng.dirichlet(np.ones(4) * 0.7, size=n_clips) for _ in range(n_models)])
     for probas in cases:
-        got = _call(fn, ([p.copy() for p in probas], list(classes)), name="ensemble_vote")
+        got = _call(fn, ([p.copy() for p in probas], list(classes)), name=name)
         try:
             got = [str(g) for g in got]
         except TypeError:
-            raise _fail(f"`ensemble_vote` returned a {type(got).__name__}; return one genre name per clip.") from None
+            raise _fail(f"`{name}` returned a {type(got).__name__}; return one genre name per clip.") from None
         expected = _ensemble_reference(probas, classes)
         n_clips = len(probas[0])
         if len(got) != n_clips:
-            raise _fail(f"With {len(probas)} models and {n_clips} clip(s), `ensemble_vote` returned {len(got)} genres.",
+            raise _fail(f"With {len(probas)} models and {n_clips} clip(s), `{name}` returned {len(got)} genres.",
                         "average over the models (one array per model), not over the clips.")
         if not set(got) <= set(classes):
-            raise _fail("`ensemble_vote` returned something that is not a genre name, e.g. "
-                        f"{next(g for g in got if g not in classes)!r}.", "index `classes` with the arg-max.")
+            raise _fail(f"`{name}` returned something that is not a genre name, e.g. "
+                        f"{_show(next(g for g in got if g not in classes))}.", "index `classes` with the arg-max.")
         if got != expected:
             stacked = np.stack(probas)
             if got == [classes[i] for i in np.argmax(stacked.max(axis=0), axis=1)]:
@@ -65,13 +67,14 @@ def check_ensemble_vote(fn: Callable[[Sequence[np.ndarray], Sequence[str]], Sequ
                             "a soft vote averages the probabilities first, so confident models count more.")
             raise _fail(f"With {len(probas)} models, {sum(g != e for g, e in zip(got, expected))} of {n_clips} "
                         "clips get the wrong genre.", "np.mean over the list of arrays (axis 0), then np.argmax per row.")
-    _ok(f"`ensemble_vote` averages the models' probabilities right in {len(cases)} cases.")
+    _ok(f"`{name}` averages the models' probabilities right in {len(cases)} cases.")
 
 
 def _fixed_broken_reference(y_true: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
     return int(np.sum((a != y_true) & (b == y_true))), int(np.sum((a == y_true) & (b != y_true)))
 
 
+@feedback
 def check_fixed_and_broken(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[int, int]]) -> None:
     """Check ``fn(y_true, pred_single, pred_ensemble)`` -> ``(fixed, broken)`` clip counts.
 
@@ -82,6 +85,7 @@ def check_fixed_and_broken(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], tu
     ------
     ExerciseError
     """
+    name = _name(fn, "fixed_and_broken")
     rng = np.random.default_rng(101)
     genres = np.array(["blues", "jazz", "metal", "pop", "rock"])
     cases = [(np.array(["a", "b", "c", "d"]), np.array(["a", "x", "c", "x"]), np.array(["a", "b", "x", "x"]))]
@@ -90,11 +94,11 @@ def check_fixed_and_broken(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], tu
         cases.append((y, np.where(rng.random(n) < 0.7, y, rng.choice(genres, n)),
                       np.where(rng.random(n) < 0.75, y, rng.choice(genres, n))))
     for y, a, b in cases:
-        got = _call(fn, (y, a, b), name="fixed_and_broken")
+        got = _call(fn, (y, a, b), name=name)
         try:
             fixed, broken = (int(v) for v in got)
         except (TypeError, ValueError):
-            raise _fail(f"`fixed_and_broken` returned {got!r}; return two whole numbers (fixed, broken).") from None
+            raise _fail(f"`{name}` returned {_show(got)}; return two whole numbers (fixed, broken).") from None
         want = _fixed_broken_reference(y, a, b)
         if (fixed, broken) == want:
             continue
@@ -107,4 +111,4 @@ def check_fixed_and_broken(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], tu
                         "combine two conditions per clip with &: (pred_single != y_true) & (pred_ensemble == y_true).")
         raise _fail(f"For {len(y)} clips, (fixed, broken) is not right.",
                     "a fixed clip is wrong for the single model and right for the ensemble.")
-    _ok(f"`fixed_and_broken` counts the changed clips right in {len(cases)} cases.")
+    _ok(f"`{name}` counts the changed clips right in {len(cases)} cases.")
