@@ -218,7 +218,7 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
 
     board = board.reindex(columns=list(dict.fromkeys([*board.columns, *COLUMNS])))
     panels = 2 if literature_rows is not None else 1
-    height = max(3.0, 0.28 * max(len(board), 0 if literature_rows is None else len(literature_rows)) + 1.2)
+    height = max(3.0, 0.28 * max(len(board) + 2, 0 if literature_rows is None else len(literature_rows)) + 1.2)
     fig, axes = plt.subplots(1, panels, figsize=(13 if panels == 2 else 7, height), squeeze=False,
                              layout="constrained")
     ax = axes[0, 0]
@@ -242,7 +242,10 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
                     ecolor="black", elinewidth=1, capsize=3, label="95 % Wilson interval")
     for i, (v, lo, hi, n) in enumerate(zip(acc, low, high, board["n_test"])):
         text = f"{v:.0%}" + (f" ({lo:.0%}–{hi:.0%}, n={int(n)})" if not np.isnan(lo) and not pd.isna(n) else "")
-        ax.text(min((hi if not np.isnan(hi) else v) + 0.01, 0.62), i, text, va="center", fontsize=7)
+        if v >= 0.45:  # inside the bar, left of the error bar
+            ax.text(0.01, i, text, va="center", fontsize=7, color="white")
+        else:          # right of the error bar
+            ax.text((v if np.isnan(hi) else hi) + 0.01, i, text, va="center", fontsize=7)
     handles = ax.get_legend_handles_labels()[0]
     if tied.any():
         how = " / ".join(sorted(set(board.loc[tied, "compared_by"])))
@@ -250,9 +253,9 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
                              label=f"not distinguishable from the best ({how})"))
     if chance is not None:
         handles.append(ax.axvline(chance, color="grey", ls=":", label="chance"))
+    ax.set_ylim(len(board) - 0.5 + (0.6 * len(handles) if handles else 0), -0.5)  # room below for the legend
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=7)
-    ax.invert_yaxis()
     ax.set(xlim=(0, 1), xlabel="clip accuracy (test artists)", title=title or "This course, one split")
     ax.tick_params(axis="y", labelsize=8)
     if literature_rows is not None:
