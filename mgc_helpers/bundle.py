@@ -16,7 +16,11 @@ thin layer over, all unit-tested without a browser:
   silent, with a :class:`ClipError` whose message starts with ``"Could not"``;
 - :func:`predict_clip` / :func:`predict_file` cut a clip into 3-second segments, classify each
   and average their probabilities (the clip's genre), keeping every segment's vote
-  (:class:`Prediction`); :func:`log_model` scores a bundle on the test clips for the leaderboard.
+  (:class:`Prediction`); :func:`log_model` scores a bundle on the test clips for the leaderboard;
+- :func:`zero_shot_model` is the model that needs no training (:data:`ZERO_SHOT`): the pretrained
+  musicnn tagger's own genre tags (:mod:`mgc_helpers.models.zeroshot`), whose predictions name the
+  tags behind the genre; :func:`trained_on` says in one line what a model was trained on, and
+  :func:`domain_note` warns when a model trained on the synthetic toy data classifies real music.
 
 TensorFlow is imported only by the functions that train, load or run a network.
 """
@@ -29,7 +33,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -38,6 +42,10 @@ from . import audio, cache, config, evaluation, features, segments
 
 __all__ = [
     "MODEL_KINDS",
+    "ZERO_SHOT",
+    "zero_shot_model",
+    "trained_on",
+    "domain_note",
     "MAX_AUDIO_SECONDS",
     "BUNDLE_FORMAT",
     "Recipe",
@@ -135,7 +143,13 @@ MODEL_KINDS: dict[str, Recipe] = {
 }
 
 
+#: The model kind that needs no training: musicnn's MSD tagger, genres from its tags (:func:`zero_shot_model`).
+ZERO_SHOT = "zero-shot musicnn"
+
+
 def _recipe(kind: str) -> Recipe:
+    if kind == ZERO_SHOT:
+        raise KeyError(f"{ZERO_SHOT!r} needs no training: use zero_shot_model(classes)")
     if kind not in MODEL_KINDS:
         raise KeyError(f"unknown model kind {kind!r}; choose one of {list(MODEL_KINDS)}")
     return MODEL_KINDS[kind]
@@ -189,8 +203,8 @@ class GenreModel:
 
     @property
     def sr(self) -> int:
-        """Sample rate the audio is loaded at (16 kHz for musicnn, else 22,050 Hz)."""
-        if self.features["kind"] == "musicnn":
+        """Sample rate the audio is loaded at (16 kHz for musicnn and zero-shot, else 22,050 Hz)."""
+        if self.features["kind"] in ("musicnn", "zeroshot"):
             from .models import musicnn
 
             return int(musicnn.SR)
@@ -224,6 +238,10 @@ class Prediction:
     classes : list of str
     note : str
         What the user should know about the input (e.g. that a long file was cut), or ``""``.
+    tags : pandas.Series or None
+        Zero-shot models only: the clip's top tags (mean probability over its patches), best first.
+    explanation : str
+        Zero-shot models only: the top tags and how they mapped to the genre, or ``""``.
     """
 
     genre: str
@@ -232,6 +250,8 @@ class Prediction:
     segment_starts: np.ndarray
     classes: list[str]
     note: str = ""
+    tags: pd.Series | None = None
+    explanation: str = ""
 
     @property
     def votes(self) -> pd.Series:
@@ -250,6 +270,7 @@ class Prediction:
         votes = ", ".join(f"{g} {n}" for g, n in self.vote_counts.items() if n)
         line = (f"Predicted genre: {self.genre} ({self.probabilities[self.genre]:.0%}); "
                 f"segment votes: {votes} (of {len(self.segment_starts)})")
+        line = f"{line}; {self.explanation}" if self.explanation else line
         return f"{line}. {self.note}" if self.note else line
 
 
@@ -385,6 +406,8 @@ def predict_clip(bundle: GenreModel, y: np.ndarray, sr: int) -> Prediction:
         The clip is too short or silent (:func:`check_clip`).
     """
     check_clip(y, sr, min_seconds=bundle.segment_seconds)
+    if bundle.features["kind"] == "zeroshot":
+        return _predict_zero_shot(bundle, y, sr)
     from . import training
 
     X, starts = _segment_inputs(bundle, y, sr)
@@ -392,6 +415,80 @@ def predict_clip(bundle: GenreModel, y: np.ndarray, sr: int) -> Prediction:
     mean = proba.mean(axis=0)
     probabilities = pd.Series(mean / mean.sum(), index=bundle.classes, name="probability")
     return Prediction(str(bundle.classes[int(np.argmax(mean))]), probabilities, proba, starts, list(bundle.classes))
+
+
+def zero_shot_model(classes: Sequence[str], *, model: str = "MSD_musicnn") -> GenreModel:
+    """The genre model that needs no training: a pretrained musicnn tagger whose genre tags are read as genres.
+
+    Taught in notebook 08; the genre app's model for uploaded songs (notebook 10). Ready at once
+    (the tagger's weights are fetched on the first prediction, :func:`mgc_helpers.models.musicnn.fetch_weights`).
+    A clip's taggram (one row per 3-second patch) becomes genre probabilities by
+    :func:`mgc_helpers.models.zeroshot.genre_scores`; the genres the tagger has no tag for (e.g.
+    reggae) are never predicted, and :func:`trained_on` says which they are.
+
+    Parameters
+    ----------
+    classes : sequence of str
+        The genres to choose from (e.g. a dataset's classes).
+    model : str, keyword-only
+        ``"MSD_musicnn"`` (the Million Song Dataset's tags) or ``"MTT_musicnn"`` (MagnaTagATune's).
+
+    Returns
+    -------
+    GenreModel
+        ``kind`` :data:`ZERO_SHOT`, ``model`` ``None`` (the tagger is loaded once per process).
+    """
+    from .models import zeroshot
+
+    table = zeroshot.mapping(list(classes), tagger=model)  # KeyError for a genre in no table
+    if not table["predictable"].any():
+        raise ValueError(f"the {model} tagger can predict none of {list(classes)}")
+    tagger = zeroshot.tagger_of(model)
+    source = {"MSD": "the Million Song Dataset's last.fm tags", "MTT": "MagnaTagATune's tags"}[tagger]
+    info = {"dataset": f"none: pretrained by Pons & Serra on {source}", "split": "none (no training)",
+            "n_train": 0, "unpredictable": [g for g, ok in table["predictable"].items() if not ok]}
+    return GenreModel(ZERO_SHOT, None, list(classes), {"kind": "zeroshot", "model": model}, info=info)
+
+
+def _predict_zero_shot(bundle: GenreModel, y: np.ndarray, sr: int) -> Prediction:
+    """:func:`predict_clip` of a :func:`zero_shot_model`: every patch's genre scores as its vote."""
+    from .models import musicnn, zeroshot
+
+    model = bundle.features["model"]
+    zs = zeroshot.predict(np.asarray(y, dtype=np.float32), sr, genres=bundle.classes, model=model)
+    proba = zeroshot.patch_scores(zs.taggram, bundle.classes, tagger=model)
+    step = musicnn.N_FRAMES * musicnn.HOP_LENGTH / musicnn.SR
+    return Prediction(zs.genre, zs.probabilities.rename("probability"), proba, np.arange(len(proba)) * step,
+                      list(bundle.classes), tags=zs.top_tags, explanation=zs.explain(k=3))
+
+
+def trained_on(bundle: GenreModel) -> str:
+    """One line on what a model was trained on: dataset, split and number of training clips.
+
+    Taught in notebook 10 (the app shows it). Models saved before these facts were recorded say
+    ``"split unknown"`` / ``"? training clips"``.
+    """
+    info = bundle.info
+    if bundle.kind == ZERO_SHOT:
+        missing = info.get("unpredictable") or []
+        cannot = f"; it cannot predict {', '.join(missing)} (no tag names them)" if missing else ""
+        return (f"trained on no clip of this course (zero-shot): {info.get('dataset', 'a pretrained tagger')}"
+                f"{cannot}")
+    n = info.get("n_train")
+    return (f"trained on {info.get('dataset', '?')}, {info.get('split', 'split unknown')} split, "
+            f"{n if n is not None else '?'} training clips")
+
+
+def domain_note(bundle: GenreModel, *, toy_clip: bool) -> str:
+    """The warning due when a model trained on the synthetic toy data classifies something that is not a toy clip.
+
+    Taught in notebook 10. Returns ``""`` when no warning is due (a toy clip, or a model trained on
+    real music, or the zero-shot model).
+    """
+    if toy_clip or bundle.kind == ZERO_SHOT or str(bundle.info.get("dataset", "")) != "toy":
+        return ""
+    return (f"Caution: this {bundle.kind} model learned the synthetic toy genres and is not expected to recognise "
+            f"real music; use the {ZERO_SHOT} model (pretrained on real music) or train on GTZAN or FMA.")
 
 
 def predict_file(bundle: GenreModel, source: str | os.PathLike | tuple[str, bytes], *,
@@ -476,6 +573,7 @@ def train_model(
     tracks: pd.DataFrame,
     *,
     dataset: str = "toy",
+    split: str = "artist",
     epochs: int | None = None,
     live_plot: Any = False,
     seed: int = 0,
@@ -493,7 +591,9 @@ def train_model(
     tracks : pandas.DataFrame
         :func:`mgc_helpers.datasets.load_tracks` output (``path``, ``genre``, ``split``...).
     dataset : str, keyword-only
-        Its name (kept in ``info``).
+        Its name (kept in ``info``, with ``split`` and the clips per split, for :func:`trained_on`).
+    split : str, keyword-only
+        The name of the split in ``tracks["split"]`` (e.g. ``"artist"``), kept in ``info``.
     epochs : int, optional, keyword-only
         Default: the kind's.
     live_plot : bool or LivePlot, keyword-only
@@ -515,7 +615,10 @@ def train_model(
     bundle, test, result = train(kind, recipe, tracks, classes=classes, epochs=epochs, live_plot=live_plot,
                                  seed=seed)
     scores = training.evaluate(bundle.model, test, classes=classes)
-    bundle.info = {"dataset": dataset, "epochs": result.epochs_run, "seconds": round(result.seconds, 1),
+    counts = tracks["split"].value_counts()
+    bundle.info = {"dataset": dataset, "split": split,
+                   **{f"n_{part}": int(counts.get(part, 0)) for part in ("train", "valid", "test")},
+                   "epochs": result.epochs_run, "seconds": round(result.seconds, 1),
                    "n_params": int(bundle.model.count_params()),
                    "clip_accuracy": round(float(scores["clip_accuracy"]), 4),
                    "trained": time.strftime("%Y-%m-%d %H:%M")}

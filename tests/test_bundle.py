@@ -54,6 +54,7 @@ def test_every_recipe_carries_its_builder_and_features():
         assert callable(recipe.build), kind
         assert recipe.features["kind"] in ("logmel", "mfcc", "musicnn"), kind
         assert recipe.epochs > 0 and recipe.lr > 0 and recipe.description, kind
+    assert mb.ZERO_SHOT not in mb.MODEL_KINDS  # nothing to train
 
 
 def test_unknown_kind_is_refused(tiny_tracks):
@@ -67,7 +68,7 @@ def test_train_model_returns_a_usable_bundle(trained):
     assert model.kind == "CNN" and model.classes == ["classical", "metal"]
     assert model.model.output_shape == (None, 2)
     assert model.frames == 65 and model.standardizer.mean.shape == (64,)
-    assert model.info["dataset"] == "tiny" and model.info["epochs"] == 2
+    assert model.info["dataset"] == "tiny" and model.info["epochs"] == 2 and model.info["split"] == "artist"
     assert 0.0 <= scores["clip_accuracy"] <= 1.0 and len(scores["track_id_clip"]) == 2
 
 
@@ -274,3 +275,53 @@ def test_the_musicnn_transfer_recipe_builds_its_head_and_reads_a_clip(tiny_track
     X = musicnn.patch_activations(y, sr, n_patches=None, **params)
     assert X.ndim == 2 and len(X) >= 1
     assert head.predict(X[:1], verbose=0).shape == (1, 3)
+
+
+# --------------------------------------------------------------------------- zero-shot, and what a model was trained on
+def _fake_taggram(tag: str):
+    """A stand-in for musicnn.taggram: every patch says ``tag`` (0.9), every other MSD tag 0.01."""
+    from mgc_helpers.models import musicnn
+
+    def taggram(y, sr, *, model="MSD_musicnn", **_):
+        n = max(1, int(len(y) / sr // 3))
+        T = np.full((n, 50), 0.01)
+        T[:, musicnn.tags(model).index(tag)] = 0.9
+        return T
+    return taggram
+
+
+def test_the_zero_shot_model_is_ready_without_training(tiny_tracks, monkeypatch):
+    from mgc_helpers.models import musicnn
+
+    model = mb.zero_shot_model(["classical", "metal", "reggae"])
+    assert model.kind == mb.ZERO_SHOT and model.model is None and model.sr == musicnn.SR
+    assert model.info["n_train"] == 0 and model.info["unpredictable"] == ["classical", "reggae"]
+    assert mb.trained_on(model).startswith("trained on no clip of this course (zero-shot)")
+    assert "cannot predict classical, reggae" in mb.trained_on(model)
+    monkeypatch.setattr(musicnn, "taggram", _fake_taggram("heavy metal"))
+    pred, y = mb.predict_file(model, _test_clip(tiny_tracks)[0])      # 5 s: one 3-second patch
+    assert pred.genre == "metal" and pred.segment_proba.shape == (1, 3) and len(y) == 5 * musicnn.SR
+    assert pred.probabilities["classical"] == 0 and pred.probabilities.sum() == pytest.approx(1.0)
+    assert pred.tags.index[0] == "heavy metal"
+    assert "top MSD tags: heavy metal 0.90" in pred.summary() and "metal <- tags metal, heavy metal" in pred.summary()
+    with pytest.raises(KeyError, match="needs no training"):
+        mb.train_model(mb.ZERO_SHOT, tiny_tracks)
+    with pytest.raises(ValueError, match="can predict none of"):
+        mb.zero_shot_model(["reggae"])
+
+
+def test_trained_on_and_the_toy_domain_warning(trained, tiny_tracks):
+    import dataclasses
+
+    model, _ = trained
+    n_train = int((tiny_tracks["split"] == "train").sum())
+    assert model.info["split"] == "artist" and model.info["n_train"] == n_train and model.info["n_test"] == 2
+    assert mb.trained_on(model) == f"trained on tiny, artist split, {n_train} training clips"
+    old = dataclasses.replace(model, info={"dataset": "toy"})          # saved before these facts were kept
+    assert mb.trained_on(old) == "trained on toy, split unknown split, ? training clips"
+    assert mb.domain_note(model, toy_clip=False) == ""                 # not trained on the toy data
+    note = mb.domain_note(old, toy_clip=False)
+    assert note.startswith("Caution: this CNN model learned the synthetic toy genres and is not expected to "
+                           "recognise real music") and mb.ZERO_SHOT in note and "GTZAN or FMA" in note
+    assert mb.domain_note(old, toy_clip=True) == ""
+    assert mb.domain_note(mb.zero_shot_model(["metal"]), toy_clip=False) == ""
