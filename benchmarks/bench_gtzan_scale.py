@@ -99,11 +99,11 @@ def pipeline(root: str, epochs: int) -> None:
     t = time.perf_counter()
     classes = list(mgc.toy.GENRES)
     frames = mgc.features.seconds_to_frames(3.0, hop_length=512)
-    st = training.fit_standardizer(feats)
-    train_ds = training.train_dataset(feats, frames=frames, classes=classes, standardizer=st, batch_size=64,
-                                      crops_per_track=4, seed=0)
-    valid = training.eval_segments(feats, split="valid", frames=frames, classes=classes, standardizer=st)
-    test = training.eval_segments(feats, split="test", frames=frames, classes=classes, standardizer=st)
+    pipe = mgc.segments.Pipeline(feats, frames=frames, classes=classes,
+                                 standardizer=mgc.segments.fit_standardizer(feats))
+    train_ds = pipe.train_dataset(batch_size=64, crops_per_track=4, seed=0)
+    valid = pipe.eval_segments("valid")
+    test = pipe.eval_segments("test")
     step("segments", t, frames=frames, valid=len(valid), test=len(test),
          mb=round((valid.X.nbytes + test.X.nbytes) / 2**20))
 
