@@ -119,9 +119,15 @@ def average(
 
 
 def scores(table: pd.DataFrame) -> dict[str, float]:
-    """Clip accuracy and macro-F1 of one probability table (arg-max per clip against ``true``).
+    """Clip accuracy (with its 95 % Wilson interval) and macro-F1 of one probability table (arg-max per clip).
 
     Taught in notebook 10.
+
+    Returns
+    -------
+    dict
+        ``clip_accuracy``, ``clip_accuracy_low``, ``clip_accuracy_high``
+        (:func:`mgc_helpers.evaluation.accuracy_interval`), ``macro_f1``, ``n_clips`` (clips with a known genre).
     """
     classes = [c for c in table.columns if c != "true"]
     known = table["true"].notna()
@@ -129,8 +135,10 @@ def scores(table: pd.DataFrame) -> dict[str, float]:
         raise ValueError("the table has no true labels")
     pred = np.asarray(classes)[np.argmax(table.loc[known, classes].to_numpy(), axis=1)]
     truth = table.loc[known, "true"].astype(str).to_numpy()
-    return {"clip_accuracy": evaluation.accuracy(truth, pred),
-            "macro_f1": evaluation.macro_f1(truth, pred, labels=classes), "n_clips": int(known.sum())}
+    interval = evaluation.accuracy_interval(int(np.sum(truth == pred)), len(truth))
+    return {"clip_accuracy": interval.estimate, "clip_accuracy_low": interval.low,
+            "clip_accuracy_high": interval.high, "macro_f1": evaluation.macro_f1(truth, pred, labels=classes),
+            "n_clips": int(known.sum())}
 
 
 def compare(
@@ -157,7 +165,9 @@ def compare(
     -------
     pandas.DataFrame
         Indexed by name: ``kind`` ("model" / "ensemble"), ``members``, ``clip_accuracy``,
-        ``macro_f1``, ``n_clips``; sorted by clip accuracy (best first).
+        ``clip_accuracy_low``, ``clip_accuracy_high`` (95 % Wilson interval), ``macro_f1``, ``n_clips``;
+        sorted by clip accuracy (best first). Whether the best ensemble is really ahead of its best
+        member: :func:`versus_best_member`.
     """
     singles = list(probas) if models is None else list(models)
     ensembles = dict(ensembles) if ensembles is not None else {"mean of all": singles}
@@ -186,7 +196,8 @@ def best_combinations(
     Returns
     -------
     pandas.DataFrame
-        Columns ``members`` (tuple), ``size``, ``clip_accuracy``, ``macro_f1``.
+        Columns ``members`` (tuple), ``size``, ``clip_accuracy``, ``clip_accuracy_low``, ``clip_accuracy_high``,
+        ``macro_f1``, ``n_clips``.
     """
     names = list(probas) if models is None else list(models)
     common = align(probas, models=names)
@@ -194,7 +205,8 @@ def best_combinations(
     for k in sizes:
         for members in combinations(names, k):
             rows.append({"members": members, "size": k, **scores(average(common, models=members))})
-    table = pd.DataFrame(rows, columns=["members", "size", "clip_accuracy", "macro_f1", "n_clips"])
+    table = pd.DataFrame(rows, columns=["members", "size", "clip_accuracy", "clip_accuracy_low",
+                                        "clip_accuracy_high", "macro_f1", "n_clips"])
     return table.sort_values(["clip_accuracy", "macro_f1"], ascending=False, kind="stable").head(top).reset_index(
         drop=True)
 

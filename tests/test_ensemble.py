@@ -82,6 +82,8 @@ def test_compare_shows_the_ensemble_fixing_both_models(tmp_path):
     assert table.loc["mean of all", "clip_accuracy"] == 1.0
     assert table.index[0] == "mean of all" and table.loc["mean of all", "kind"] == "ensemble"
     assert (table["n_clips"] == 3).all()
+    wilson = evaluation.accuracy_interval(2, 3)
+    assert table.loc["model A", ["clip_accuracy_low", "clip_accuracy_high"]].tolist() == [wilson.low, wilson.high]
     best = ensemble.best_combinations(probas, sizes=(2,))
     assert best.loc[0, "members"] == ("model A", "model/B") and best.loc[0, "clip_accuracy"] == 1.0
 
