@@ -119,7 +119,7 @@ def test_bootstrap_resamples_equal_a_loop_over_the_same_clips():
 
 
 def test_bootstrap_covers_the_true_accuracy_of_a_simulated_binomial():
-    """300 test sets of 100 clips, each clip right with probability 0.8: the 95 % intervals hold 0.8 ~95 % of the time."""
+    """300 test sets of 100 clips, each right with probability 0.8: the 95 % intervals hold 0.8 ~95 % of the time."""
     rng = np.random.default_rng(11)
     hits = 0
     for r in range(300):
