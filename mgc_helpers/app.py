@@ -1,7 +1,13 @@
 """The genre app: train or load a model, then classify a toy clip or your own song (seed 000's GUI).
 
 Taught in notebook 10. Seed 000 built a small GUI to choose a model, train it (with a live
-loss/accuracy graph) or load saved weights, and predict the genre of a new song. This module is
+loss/accuracy graph) or load saved weights, and predict the genre of a new song. Besides the trained
+models the app offers :data:`mgc_helpers.bundle.ZERO_SHOT`, musicnn's pretrained tagger read as a genre
+classifier: ready at once (no training), and chosen by default when a file is uploaded, since an
+upload is real music that models trained on the synthetic toy data were never meant to recognise. Its
+prediction names the tags behind the genre; a toy-trained model's prediction of anything but a toy
+clip carries a visible warning (:func:`mgc_helpers.bundle.domain_note`), and the status line says what
+the chosen model was trained on (:func:`mgc_helpers.bundle.trained_on`). This module is
 only the widgets (ipywidgets 7 and 8): everything they do is a plain, unit-tested function of
 :mod:`mgc_helpers.bundle` (training, saving, loading, decoding uploads, predicting), and the
 picture of a prediction is :func:`mgc_helpers.plots.prediction`. Nothing in the package imports
@@ -10,7 +16,8 @@ this module.
 The CSS classes are a contract with the browser test: the root ``mgc-genre-app``, the model
 dropdown ``mgc-app-model``, the clip dropdown ``mgc-app-clip``, the upload ``mgc-app-upload``, the
 buttons ``mgc-app-predict``, ``mgc-app-train`` and ``mgc-app-load``, and the result area
-``mgc-app-result`` (which shows ``Predicted genre: <genre>`` or a message starting with ``Could not``).
+``mgc-app-result`` (which shows ``Predicted genre: <genre>`` or a message starting with ``Could not``;
+a domain warning inside it has the class ``mgc-app-warning``).
 """
 from __future__ import annotations
 
@@ -27,6 +34,8 @@ from .datasets.folder import AUDIO_EXTENSIONS
 
 __all__ = ["CSS_CLASSES", "genre_app"]
 
+#: What the zero-shot model is, for the status line.
+_ZERO_SHOT_TEXT = "musicnn's tagger pretrained on real music, genres read from its own tags (notebook 08)"
 #: Widget key -> CSS class (the browser test's contract).
 CSS_CLASSES = {"model": "mgc-app-model", "clip": "mgc-app-clip", "upload": "mgc-app-upload",
                "predict": "mgc-app-predict", "train": "mgc-app-train", "load": "mgc-app-load",
@@ -34,10 +43,22 @@ CSS_CLASSES = {"model": "mgc-app-model", "clip": "mgc-app-clip", "upload": "mgc-
 
 
 # --------------------------------------------------------------------------- building blocks
-def _as_models(models: mb.GenreModel | Mapping[str, mb.GenreModel] | None) -> dict[str, mb.GenreModel]:
-    if isinstance(models, mb.GenreModel):
-        return {models.kind: models}
-    return dict(models or {})
+def _as_models(models: mb.GenreModel | Mapping[str, mb.GenreModel] | None,
+               tracks: pd.DataFrame) -> dict[str, mb.GenreModel]:
+    """The models given, plus the zero-shot model for the dataset's genres (when its tables know them)."""
+    loaded = {models.kind: models} if isinstance(models, mb.GenreModel) else dict(models or {})
+    if mb.ZERO_SHOT not in loaded:
+        try:
+            loaded[mb.ZERO_SHOT] = mb.zero_shot_model(sorted(tracks["genre"].unique()))
+        except (KeyError, ValueError):  # genres the zero-shot tables do not know: no zero-shot model
+            pass
+    return loaded
+
+
+def _first_model(loaded: Mapping[str, mb.GenreModel]) -> str:
+    """The model chosen at start: the first trained model given, else the zero-shot model."""
+    trained = [kind for kind in loaded if kind != mb.ZERO_SHOT]
+    return trained[0] if trained else (mb.ZERO_SHOT if mb.ZERO_SHOT in loaded else "CNN")
 
 
 def _controls(loaded: Mapping[str, mb.GenreModel], clips: pd.DataFrame) -> dict[str, Any]:
@@ -46,7 +67,8 @@ def _controls(loaded: Mapping[str, mb.GenreModel], clips: pd.DataFrame) -> dict[
 
     options = [(f"{row.genre} · {row.track_id}", str(row.path)) for row in clips.itertuples()]
     parts = {
-        "model": W.Dropdown(options=list(mb.MODEL_KINDS), value=next(iter(loaded), "CNN"), description="Model"),
+        "model": W.Dropdown(options=[mb.ZERO_SHOT, *mb.MODEL_KINDS], value=_first_model(loaded),
+                            description="Model"),
         "clip": W.Dropdown(options=options, description="Clip"),
         "upload": W.FileUpload(accept=",".join(AUDIO_EXTENSIONS) + ",audio/*", multiple=False,
                                description="Upload"),
@@ -80,13 +102,18 @@ def _status_html(kind: str, model: mb.GenreModel | None) -> str:
         return f"<i>{html.escape(kind)}: not trained yet. Click Train (or Load saved).</i>"
     acc = model.info.get("clip_accuracy")
     where = f", test clip accuracy {acc:.0%}" if isinstance(acc, (int, float)) else ""
-    return (f"<b>{html.escape(kind)}</b> ready ({html.escape(mb.MODEL_KINDS[model.kind].description)}; "
-            f"trained on {html.escape(str(model.info.get('dataset', '?')))}{where}).")
+    described = _ZERO_SHOT_TEXT if model.kind == mb.ZERO_SHOT else mb.MODEL_KINDS[model.kind].description
+    return (f"<b>{html.escape(kind)}</b> ready ({html.escape(described)}; "
+            f"{html.escape(mb.trained_on(model))}{where}).")
 
 
-def _message_html(text: str, *, error: bool = False) -> str:
+def _message_html(text: str, *, error: bool = False, warning: str = "") -> str:
     colour = "#b00020" if error else "#1b5e20"
-    return f'<p style="color:{colour}; font-size:1.1em"><b>{html.escape(text)}</b></p>'
+    line = f'<p style="color:{colour}; font-size:1.1em"><b>{html.escape(text)}</b></p>'
+    if warning:
+        line += (f'<p class="mgc-app-warning" style="color:#8a4b00; background:#fff3e0; padding:4px">'
+                 f'<b>{html.escape(warning)}</b></p>')
+    return line
 
 
 # --------------------------------------------------------------------------- the app's state and actions
@@ -97,12 +124,14 @@ class _GenreApp:
                  dataset: str, epochs: int | None, save: bool) -> None:
         self.loaded, self.tracks, self.parts = loaded, tracks, parts
         self.dataset, self.epochs, self.save = dataset, epochs, save
-        self.state: dict[str, Any] = {"source": "clip", "prediction": None, "error": None}
+        self.state: dict[str, Any] = {"source": "clip", "prediction": None, "error": None, "warning": ""}
+        self.toy_paths = {str(p) for p in tracks["path"]} if dataset == "toy" and "path" in tracks else set()
 
-    def say(self, text: str, *, error: bool = False) -> None:
+    def say(self, text: str, *, error: bool = False, warning: str = "") -> None:
         if error:
             self.state["error"] = text
-        self.parts["message"].value = _message_html(text, error=error)
+        self.state["warning"] = warning
+        self.parts["message"].value = _message_html(text, error=error, warning=warning)
 
     def show_status(self, *_: Any) -> None:
         kind = self.parts["model"].value
@@ -133,7 +162,8 @@ class _GenreApp:
             self.say(f"Could not classify '{label}': {type(exc).__name__}: {exc}", error=True)
             return None
         self.state["prediction"] = pred
-        self.say(f"{pred.summary()} — {label}, {kind}")
+        toy_clip = not isinstance(source, tuple) and str(source) in self.toy_paths
+        self.say(f"{pred.summary()} — {label}, {kind}", warning=mb.domain_note(model, toy_clip=toy_clip))
         self.draw(pred, y, model.sr, title=f"{label} · {kind}")
         return pred
 
@@ -148,8 +178,18 @@ class _GenreApp:
             display(fig)
             plt.close(fig)
 
+    def uploaded(self, *_: Any) -> None:
+        """A file was uploaded: use it, with the zero-shot model (the user may choose another one after)."""
+        self.state["source"] = "upload"
+        if mb.ZERO_SHOT in self.loaded:
+            self.parts["model"].value = mb.ZERO_SHOT
+
     def train(self, *_: Any) -> mb.GenreModel | None:
         kind, parts = self.parts["model"].value, self.parts
+        if kind == mb.ZERO_SHOT:
+            self.say(f"The {kind} model needs no training: it is ready. Choose a clip or upload a song and click "
+                     f"Predict.")
+            return self.loaded.get(kind)
         parts["train"].disabled = parts["predict"].disabled = True
         self.say(f"Training {kind} on {self.dataset}...")
         try:
@@ -162,7 +202,7 @@ class _GenreApp:
             if self.save:
                 mb.save_model(model)
             self.say(f"Trained {kind} in {model.info['seconds']:.0f} s: test clip accuracy "
-                     f"{scores['clip_accuracy']:.0%}. Choose a clip and click Predict.")
+                     f"{scores['clip_accuracy']:.0%} ({mb.trained_on(model)}). Choose a clip and click Predict.")
             return model
         except Exception as exc:  # e.g. musicnn weights not downloadable offline
             self.say(f"Could not train {kind}: {type(exc).__name__}: {exc}", error=True)
@@ -173,6 +213,9 @@ class _GenreApp:
 
     def load(self, *_: Any) -> mb.GenreModel | None:
         kind = self.parts["model"].value
+        if kind == mb.ZERO_SHOT:
+            self.say(f"The {kind} model is never saved: it needs no training and is ready.")
+            return self.loaded.get(kind)
         try:
             self.loaded[kind] = mb.load_model(mb.default_name(self.dataset, kind))
         except (mb.BundleError, OSError) as exc:
@@ -185,7 +228,7 @@ class _GenreApp:
     def connect(self) -> None:
         parts = self.parts
         parts["clip"].observe(lambda _: self.state.update(source="clip"), names="value")
-        parts["upload"].observe(lambda _: self.state.update(source="upload"), names="value")
+        parts["upload"].observe(self.uploaded, names="value")
         parts["model"].observe(self.show_status, names="value")
         parts["predict"].on_click(self.predict)
         parts["train"].on_click(self.train)
@@ -213,7 +256,10 @@ def genre_app(
     Parameters
     ----------
     models : GenreModel, mapping or None
-        Models ready to use (``{kind: GenreModel}``, or one), so that Predict works at once.
+        Models ready to use (``{kind: GenreModel}``, or one), so that Predict works at once. The
+        zero-shot model (:func:`mgc_helpers.bundle.zero_shot_model` of the dataset's genres) is added
+        unless given; it is chosen at start only when no other model is given, and whenever a file
+        is uploaded.
     tracks : pandas.DataFrame
         The dataset the Train button trains on (with its split).
     dataset : str, keyword-only
@@ -232,7 +278,7 @@ def genre_app(
         ``plots``, ``training``, ``result``, ``models``, ``state``) and the callbacks
         ``do_predict``, ``do_train``, ``do_load``.
     """
-    loaded = _as_models(models)
+    loaded = _as_models(models, tracks)
     clips = tracks[tracks["split"] == "test"] if clips is None else clips
     parts = _controls(loaded, clips)
     app = _GenreApp(loaded, tracks, parts, dataset=dataset, epochs=epochs, save=save)

@@ -1,9 +1,11 @@
 """The genre app's widgets without a browser: the CSS contract, the three buttons, bad input shown as messages."""
 from __future__ import annotations
 
+import datetime
 import io
 from pathlib import Path
 
+import ipywidgets
 import numpy as np
 import pandas as pd
 import pytest
@@ -56,7 +58,8 @@ def test_widget_contract_and_a_simulated_prediction(trained, tiny_tracks, monkey
                      ("predict", "mgc-app-predict"), ("train", "mgc-app-train"), ("load", "mgc-app-load"),
                      ("result", "mgc-app-result")):
         assert css in _classes(parts[key]), key
-    assert parts["model"].value == "CNN" and set(mb.MODEL_KINDS) == set(parts["model"].options)
+    assert parts["model"].value == "CNN" and {mb.ZERO_SHOT, *mb.MODEL_KINDS} == set(parts["model"].options)
+    assert set(parts["models"]) == {"CNN", mb.ZERO_SHOT}      # the zero-shot model is always ready
     test_paths = set(tiny_tracks.loc[tiny_tracks["split"] == "test", "path"])
     assert {v for _, v in parts["clip"].options} == test_paths
     assert parts["message"] in parts["result"].children
@@ -80,7 +83,8 @@ def test_widget_train_and_load_buttons(tiny_tracks, tmp_path, monkeypatch):
     monkeypatch.setenv("MGC_CACHE_DIR", str(tmp_path))
     box = app.genre_app(None, tiny_tracks, dataset="tiny", epochs=1)
     parts = box.app
-    assert parts["model"].value == "CNN" and parts["models"] == {}
+    assert parts["model"].value == mb.ZERO_SHOT and set(parts["models"]) == {mb.ZERO_SHOT}
+    parts["model"].value = "CNN"
     parts["load"].click()
     assert parts["state"]["error"].startswith("Could not load a saved CNN model")
     parts["train"].click()
@@ -130,7 +134,70 @@ def test_the_load_button_shows_a_damaged_bundle_instead_of_raising(trained, tiny
     bundle, _ = trained
     damage(mb.save_model(bundle).with_suffix(".json"))
     parts = app.genre_app(None, tiny_tracks, dataset="tiny", save=False).app
+    parts["model"].value = "CNN"                              # (the zero-shot model is chosen at start)
     parts["load"].click()                                     # no exception escapes the button
     assert parts["state"]["error"].startswith("Could not load a saved CNN model: ")
-    assert message in parts["message"].value and parts["models"] == {}
+    assert message in parts["message"].value and set(parts["models"]) == {mb.ZERO_SHOT}
 
+
+
+# --------------------------------------------------------------------------- zero-shot and honest labels
+def _fake_taggram(tag: str):
+    """A stand-in for musicnn.taggram (no TensorFlow): every patch says ``tag``."""
+    from mgc_helpers.models import musicnn
+
+    def taggram(y, sr, *, model="MSD_musicnn", **_):
+        T = np.full((max(1, int(len(y) / sr // 3)), 50), 0.01)
+        T[:, musicnn.tags(model).index(tag)] = 0.9
+        return T
+    return taggram
+
+
+def _text(html_value: str) -> str:
+    return html_value.replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_an_upload_switches_to_the_zero_shot_model_which_shows_its_tags(trained, tiny_tracks, monkeypatch):
+    from mgc_helpers.models import musicnn
+
+    bundle, _ = trained
+    parts = app.genre_app({"CNN": bundle}, tiny_tracks, dataset="tiny", save=False).app
+    assert parts["model"].value == "CNN"
+    y, _ = sf.read(tiny_tracks.loc[tiny_tracks["split"] == "test", "path"].iloc[0], dtype="float32")
+    monkeypatch.setattr(musicnn, "taggram", _fake_taggram("heavy metal"))
+    data = _wav_bytes(y, SR)
+    if int(ipywidgets.__version__.split(".")[0]) >= 8:        # what the browser sends, in either version
+        parts["upload"].value = ({"name": "song.wav", "type": "audio/wav", "size": len(data),
+                                  "content": memoryview(data),
+                                  "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+    else:
+        parts["upload"].value = {"song.wav": {"metadata": {"name": "song.wav"}, "content": data}}
+    assert parts["state"]["source"] == "upload" and parts["model"].value == mb.ZERO_SHOT
+    assert "trained on no clip of this course (zero-shot)" in parts["status"].value
+    parts["train"].click()
+    assert "needs no training" in parts["message"].value and parts["state"]["error"] is None
+    parts["predict"].click()
+    text = _text(parts["message"].value)
+    assert parts["state"]["error"] is None and "Predicted genre: metal" in text
+    assert "top MSD tags: heavy metal 0.90" in text and "metal <- tags metal, heavy metal" in text
+    assert "mgc-app-warning" not in text and parts["state"]["prediction"].tags.index[0] == "heavy metal"
+
+
+def test_a_toy_model_warns_on_an_upload_but_not_on_a_toy_clip(trained, tiny_tracks, monkeypatch):
+    import dataclasses
+
+    bundle, _ = trained
+    toy_model = dataclasses.replace(bundle, info={**bundle.info, "dataset": "toy"})
+    parts = app.genre_app({"CNN": toy_model}, tiny_tracks, dataset="toy", save=False).app
+    n_train = int((tiny_tracks["split"] == "train").sum())
+    assert f"trained on toy, artist split, {n_train} training clips" in parts["status"].value
+    parts["predict"].click()                                  # a toy clip of the dropdown: no warning
+    assert "Predicted genre:" in parts["message"].value and parts["state"]["warning"] == ""
+    y, _ = sf.read(tiny_tracks.loc[tiny_tracks["split"] == "test", "path"].iloc[0], dtype="float32")
+    monkeypatch.setattr(widgets, "uploaded_files", lambda upload: [("my_song.wav", _wav_bytes(y, SR))])
+    parts["state"]["source"] = "upload"                       # uploaded, and the user kept the CNN
+    parts["predict"].click()
+    text = _text(parts["message"].value)
+    assert "Predicted genre:" in text and 'class="mgc-app-warning"' in text
+    assert "learned the synthetic toy genres and is not expected to recognise real music" in text
+    assert mb.ZERO_SHOT in parts["state"]["warning"] and "GTZAN or FMA" in parts["state"]["warning"]
