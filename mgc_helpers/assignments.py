@@ -21,11 +21,18 @@ Why not nbgrader's own ``generate_assignment``? nbgrader 0.9 installs cleanly, b
 
 The output is what nbgrader would write for the solution regions, so instructors who grade with
 nbgrader can still use the instructor notebooks as nbgrader sources (see ``docs/INSTRUCTORS.md``).
+
+Graded copies: :func:`graded_notebook` turns an instructor notebook into an nbgrader source, with
+nbgrader's cell metadata (schema 3) and, after each auto-checked exercise, an "autograder tests"
+cell (:func:`hidden_test_cells`): the visible check again, then a ``### BEGIN HIDDEN TESTS`` region
+that calls :func:`mgc_helpers.checks.grading.grade` on hidden inputs with the course's and the
+library's own functions blocked, so that a one-line wrapper around them scores nothing.
 """
 from __future__ import annotations
 
 import copy
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +49,8 @@ __all__ = [
     "exercises",
     "student_notebook",
     "write_student_copies",
+    "hidden_test_cells",
+    "graded_notebook",
 ]
 
 #: Part of a line that opens a solution region (nbgrader's delimiter).
@@ -296,3 +305,119 @@ def write_student_copies(src: str | Path = "notebooks", dest: str | Path = "stud
         tmp.replace(target)
         report.append(StudentCopy(source=path, dest=target, n_solutions=n, exercises=exercises(nb)))
     return report
+
+
+#: Points of one auto-checked exercise's autograder tests cell, and of one open question.
+POINTS = 1
+#: The version of nbgrader's cell metadata written by :func:`graded_notebook`.
+NBGRADER_SCHEMA = 3
+
+
+def _check_cell(nb: Any, exercise: Exercise) -> int:
+    """Index of the last code cell (within :data:`CHECK_WINDOW`) that calls one of the exercise's checks."""
+    cells = nb["cells"]
+    code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    last = exercise.cell
+    for j in code[code.index(exercise.cell) + 1: code.index(exercise.cell) + 1 + CHECK_WINDOW]:
+        if any(f"mgc.checks.{c}(" in _source(cells[j]) for c in exercise.checks):
+            last = j
+    return last
+
+
+def _nbgrader(*, grade_id: str, solution: bool, grade: bool, locked: bool) -> dict[str, Any]:
+    meta: dict[str, Any] = {"grade": grade, "grade_id": grade_id, "locked": locked,
+                            "schema_version": NBGRADER_SCHEMA, "solution": solution, "task": False}
+    if grade:
+        meta["points"] = POINTS
+    return meta
+
+
+def hidden_test_cells(nb: Any, *, seed: int | None = None) -> list[tuple[int, Any]]:
+    """The nbgrader "autograder tests" cells of a notebook's auto-checked exercises.
+
+    Used for graded copies of every notebook (instructors: ``docs/INSTRUCTORS.md``). Each cell
+    runs the exercise's visible check, then, between ``### BEGIN HIDDEN TESTS`` and
+    ``### END HIDDEN TESTS`` (removed from student copies, by nbgrader and by
+    :func:`clear_solutions`), :func:`mgc_helpers.checks.grading.grade` on inputs drawn from
+    ``seed``, which differ from the visible check's, with the course's and the library's own
+    functions blocked.
+
+    Parameters
+    ----------
+    nb : NotebookNode or dict
+        An instructor notebook (format 4).
+    seed : int, optional, keyword-only
+        Seed of the hidden inputs (default: a fresh random one; it lives only in the graded
+        source, never in the student copy).
+
+    Returns
+    -------
+    list of (int, NotebookNode)
+        ``(index, cell)``: insert ``cell`` after the notebook's cell ``index`` (the exercise's
+        check cell). Each cell carries nbgrader metadata (``grade``, ``locked``, ``points``,
+        ``grade_id`` = ``test_<function>``).
+    """
+    import nbformat
+
+    seed = secrets.randbelow(2 ** 31) if seed is None else int(seed)
+    found = []
+    for e in exercises(nb):
+        if not e.checks or not e.names:
+            continue
+        name = e.names[0]
+        visible = "\n".join(f"mgc.checks.{check}({name})" for check in e.checks)
+        hidden = "\n".join(f'grade("{check}", {name}, seed={seed})' for check in e.checks)
+        source = (f"# Autograder tests of `{name}`: the visible check, then hidden tests (graded copies only).\n"
+                  f"{visible}\n### BEGIN HIDDEN TESTS\nfrom mgc_helpers.checks.grading import grade\n\n"
+                  f"{hidden}\n### END HIDDEN TESTS")
+        cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": _nbgrader(
+            grade_id=f"test_{name}", solution=False, grade=True, locked=True)})
+        found.append((_check_cell(nb, e), cell))
+    return found
+
+
+def graded_notebook(nb: Any, *, seed: int | None = None) -> Any:
+    """An nbgrader source of an instructor notebook: nbgrader metadata and hidden tests (the input is not modified).
+
+    Used for graded copies of every notebook (instructors: ``docs/INSTRUCTORS.md``).
+
+    Parameters
+    ----------
+    nb : NotebookNode or dict
+        An instructor notebook (format 4).
+    seed : int, optional, keyword-only
+        See :func:`hidden_test_cells`.
+
+    Returns
+    -------
+    NotebookNode
+        A copy in which every code cell with a solution region is an nbgrader "autograded answer"
+        (``solution``), every markdown one a "manually graded answer" (``solution`` and ``grade``),
+        and each auto-checked exercise is followed by its autograder tests cell. Outputs are cleared.
+
+    Raises
+    ------
+    SolutionMarkupError
+        A cell's markers are unbalanced; the message names the cell.
+    """
+    import nbformat
+
+    new = nbformat.from_dict(copy.deepcopy(dict(nb)))
+    for index, cell in enumerate(new.cells):
+        try:
+            _, n = clear_solutions(_source(cell), cell_type=cell.cell_type)
+        except SolutionMarkupError as exc:
+            raise SolutionMarkupError(f"cell {index} ({cell.cell_type}): {exc}") from None
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        if n and cell.cell_type == "code":
+            names = _DEF.findall(_source(cell))
+            cell.metadata["nbgrader"] = _nbgrader(grade_id=names[0] if names else f"answer_cell{index}",
+                                                  solution=True, grade=False, locked=False)
+        elif n:
+            cell.metadata["nbgrader"] = _nbgrader(grade_id=f"answer_cell{index}", solution=True, grade=True,
+                                                  locked=False)
+    for index, cell in sorted(hidden_test_cells(nb, seed=seed), key=lambda pair: pair[0], reverse=True):
+        new.cells.insert(index + 1, cell)
+    return new

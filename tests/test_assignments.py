@@ -281,3 +281,180 @@ def test_student_copy_runs_except_for_the_exercises_and_their_checks(name, copie
     assert failing_checks and all("NotImplementedError" in evalue for i, ename, evalue in errors if i in failing_checks)
     n_checked = sum(1 for e in asg.exercises(nb) if e.checks)
     assert len(failing_checks) == n_checked, "every check should tell the student the answer is missing"
+
+
+# --------------------------------------------------------------------------- graded copies: nbgrader metadata and hidden tests
+# nbgrader is not installed in the course's environment (.venv), so these tests check nbgrader's cell format and run
+# the hidden tests themselves; nbgrader's own generate_assignment/autograde are not run here.
+_GRADE_ID = re.compile(r"^[a-zA-Z0-9_\-]+$")
+
+
+def _exercise_namespace(nb, exercise) -> dict:
+    """A kernel-like namespace holding the exercise cell's solution (its imports and defs only)."""
+    import numpy as np
+
+    import mgc_helpers
+
+    tree = ast.parse(nb.cells[exercise.cell].source)
+    tree.body = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef))]
+    namespace = {"np": np, "mgc": mgc_helpers}
+    exec(compile(tree, f"<exercise cell {exercise.cell}>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_graded_notebook_has_nbgrader_metadata_and_one_hidden_test_per_checked_exercise(path):
+    nb = nbformat.read(path, as_version=4)
+    before = json.dumps(nb, sort_keys=True)
+    graded = asg.graded_notebook(nb, seed=123)
+    assert json.dumps(nb, sort_keys=True) == before, "the instructor notebook was modified"
+    nbformat.validate(graded)
+    checked = [e for e in asg.exercises(nb) if e.checks]
+    tests = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+    assert len(tests) == len(checked) == len(asg.hidden_test_cells(nb, seed=1))
+    ids = [c.metadata.nbgrader["grade_id"] for c in graded.cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)) and all(_GRADE_ID.match(i) for i in ids)
+    for e in checked:  # the answer cell, then its check cell, then its autograder tests cell
+        answer = graded.cells.index(next(c for c in graded.cells if c.get("id") == nb.cells[e.cell].get("id")))
+        assert graded.cells[answer].metadata.nbgrader == {
+            "grade": False, "grade_id": e.names[0], "locked": False, "schema_version": 3, "solution": True,
+            "task": False}
+        test = next(c for c in tests if c.metadata.nbgrader["grade_id"] == f"test_{e.names[0]}")
+        assert test.metadata.nbgrader == {"grade": True, "grade_id": f"test_{e.names[0]}", "locked": True,
+                                          "points": asg.POINTS, "schema_version": 3, "solution": False, "task": False}
+        position = graded.cells.index(test)
+        assert answer < position and any(f"mgc.checks.{c}(" in graded.cells[position - 1].source for c in e.checks)
+        lines = test.source.splitlines()
+        assert lines.index("### BEGIN HIDDEN TESTS") < lines.index("### END HIDDEN TESTS")
+        assert f'grade("{e.checks[0]}", {e.names[0]}, seed=123)' in test.source
+    for cell in graded.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    # the student copy of a graded source keeps the visible checks and loses the hidden tests and the seed
+    student = asg.student_notebook(graded)
+    text = "\n".join(c.source for c in student.cells)
+    assert "HIDDEN TESTS" not in text and "seed=123" not in text and "grading import grade" not in text
+    assert all("nbgrader" not in c.metadata for c in student.cells)
+
+
+def test_every_check_of_the_notebooks_has_a_hidden_grader():
+    from mgc_helpers.checks.grading import GRADERS
+
+    used = {c for path in NOTEBOOKS for e in asg.exercises(nbformat.read(path, as_version=4)) for c in e.checks}
+    assert used and used == set(GRADERS), f"without a grader: {used - set(GRADERS)}; unused: {set(GRADERS) - used}"
+
+
+def _checked_exercises():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for e in asg.exercises(nb):
+            if e.checks:
+                yield pytest.param(path, e, id=f"{path.name[:2]}:{e.names[0]}")
+
+
+def _hidden_cell(nb, exercise, *, seed):
+    return next(c for i, c in asg.hidden_test_cells(nb, seed=seed) if c.metadata.nbgrader["grade_id"]
+                == f"test_{exercise.names[0]}")
+
+
+@pytest.mark.parametrize("path, exercise", list(_checked_exercises()))
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_hidden_tests_accept_the_solution_and_reject_memorised_visible_answers(path, exercise, capsys):
+    import pickle
+
+    from mgc_helpers.checks import grading
+
+    nb = nbformat.read(path, as_version=4)
+    namespace = _exercise_namespace(nb, exercise)
+    name = exercise.names[0]
+    cell = _hidden_cell(nb, exercise, seed=2024)
+    exec(cell.source, dict(namespace))  # noqa: S102  the notebook's own solution passes the whole cell
+    assert "✅ hidden tests passed" in capsys.readouterr().out
+
+    solution = namespace[name]
+    seen: dict[bytes, object] = {}
+
+    def record(*args):
+        out = solution(*args)
+        seen[pickle.dumps(args)] = out
+        return out
+
+    record.__name__ = name
+    getattr(namespace["mgc"].checks, exercise.checks[0])(record)  # the visible check's own inputs
+
+    def memorised(*args):  # right on every input of the visible check, and nothing else
+        return seen.get(pickle.dumps(args))
+
+    memorised.__name__ = name
+    getattr(namespace["mgc"].checks, exercise.checks[0])(memorised)  # passes the visible check...
+    capsys.readouterr()
+    with pytest.raises(grading.GradingError, match=rf"`{name}` is wrong on hidden input 1 of"):  # ...not the hidden one
+        exec(cell.source, {**namespace, name: memorised})  # noqa: S102
+
+
+#: One-line wrappers around the course's or the library's own function, which pass the visible checks.
+WRAPPERS = {
+    "check_alias_frequency": ["lambda freq, sr: mgc.fourier.alias_frequency(freq, sr=sr)"],
+    "check_dft": ["lambda x: np.fft.fft(x)", "lambda x: mgc.fourier.dft(x)"],
+    "check_n_frames": ["lambda n, n_fft, hop, center: mgc.fourier.n_frames(n, n_fft=n_fft, hop_length=hop, center=center)"],
+    "check_hz_to_mel": ["lambda f: __import__('librosa').hz_to_mel(f, htk=True)",
+                        "lambda f: mgc.features.hz_to_mel(f, htk=True)"],
+    "check_mfcc_from_logmel": ["lambda S_db, n_mfcc: __import__('librosa').feature.mfcc(S=S_db, n_mfcc=n_mfcc)"],
+    "check_deltas": ["lambda X: __import__('librosa').feature.delta(X, width=9)", "lambda X: mgc.features.deltas(X)"],
+    "check_n_components": ["lambda r, t: mgc.classical.n_components_for_variance(r, t)"],
+    "check_majority_vote": ["lambda ids, preds: mgc.evaluation.majority_vote(ids, preds)"],
+    "check_soft_vote": ["lambda ids, p: mgc.evaluation.mean_probability(ids, p, classes=list(range(p.shape[1])))"],
+    "check_sem_formula": ["lambda r, s: mgc.segmentation.sem_from_autocorrelation(r, s)"],
+    "check_adjacency": ["lambda S: mgc.segmentation.adjacency(mgc.segmentation.symmetrize(S))"],
+    "check_eigengap_k": ["lambda lam, k_max: mgc.segmentation.eigengap_k(lam, k_min=2, k_max=k_max)"],
+}
+
+
+@pytest.mark.parametrize("path, exercise", [p for p in _checked_exercises() if p.values[1].checks[0] in WRAPPERS])
+def test_hidden_tests_reject_a_one_line_wrapper_around_the_courses_function(path, exercise, capsys):
+    from mgc_helpers.checks import grading
+
+    nb = nbformat.read(path, as_version=4)
+    namespace = _exercise_namespace(nb, exercise)
+    name = exercise.names[0]
+    cell = _hidden_cell(nb, exercise, seed=7)
+    for source in WRAPPERS[exercise.checks[0]]:
+        wrapper = eval(source, dict(namespace))  # noqa: S307
+        wrapper.__name__ = name
+        getattr(namespace["mgc"].checks, exercise.checks[0])(wrapper)  # the visible check cannot tell
+        assert "✅ Correct" in capsys.readouterr().out
+        with pytest.raises(grading.GradingError, match=rf"`{name}` calls [\w.]+: the exercise asks you to write it"):
+            exec(cell.source, {**namespace, name: wrapper})  # noqa: S102
+    # blocking is undone afterwards, whatever happened
+    import numpy as np
+
+    import mgc_helpers
+
+    assert np.fft.fft.__name__ == "fft" and mgc_helpers.fourier.dft.__name__ == "dft"
+    assert mgc_helpers.segmentation.eigengap_k.__name__ == "eigengap_k"
+
+
+def test_grade_blocks_a_function_imported_under_another_name_and_restores_it():
+    import numpy as np
+
+    from mgc_helpers.checks import grading
+
+    cell = "from numpy.fft import fft as my_fft_alias\n\ndef my_dft(x):\n    return my_fft_alias(x)\n"
+    namespace: dict = {}
+    exec(cell, namespace)  # noqa: S102  a notebook cell: the alias is a global of the student's function
+    with pytest.raises(grading.GradingError, match=r"`my_dft` calls numpy.fft.fft"):
+        grading.grade("check_dft", namespace["my_dft"], seed=3)
+    assert namespace["my_fft_alias"] is np.fft.fft
+
+    from numpy.fft import fft as local_alias
+
+    def my_dft(x):  # the alias in a closure
+        return local_alias(x)
+
+    with pytest.raises(grading.GradingError, match=r"`my_dft` calls numpy.fft.fft"):
+        grading.grade("check_dft", my_dft, seed=3)
+    assert my_dft.__closure__[0].cell_contents is np.fft.fft
+    with pytest.raises(grading.GradingError, match="should be a function"):
+        grading.grade("check_dft", 42, seed=3)
+    with pytest.raises(grading.GradingError, match="crashed on hidden input 1"):
+        grading.grade("check_dft", lambda x: x.undefined, seed=3)

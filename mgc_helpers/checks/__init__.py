@@ -9,7 +9,9 @@ missing ``return``, ``...``) is recognised as such (:data:`NOT_WRITTEN`).
 Layout: :mod:`~mgc_helpers.checks.engine` holds the machinery and the generic checks
 (:func:`check_function`, :func:`check_value`, :func:`check_shape`); each notebook's checks
 live in the module named after it (``nb01_audio_basics`` … ``nb10_compare``), in the order
-the notebook calls them. Every check is re-exported here. The checks are a tool: they may
+the notebook calls them. Every check is re-exported here. :mod:`~mgc_helpers.checks.grading`
+holds the hidden grading tests of graded copies (not re-exported: instructors' cells import it,
+see :func:`mgc_helpers.assignments.hidden_test_cells`). The checks are a tool: they may
 use any module of the package, and nothing in the package imports them. Importing them
 needs only NumPy (librosa and SciPy are imported inside the checks that use them).
 """
