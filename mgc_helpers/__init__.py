@@ -11,6 +11,7 @@ Modules depend downward only (``tests/test_layers.py`` checks every import, lazy
 Lowest first; a module imports only modules of its own or a lower row:
 
 1. ``config`` (folders, URLs, run profiles), ``literature`` (the reports' and papers' numbers, as data)
+   ``_tensorflow`` (the one way in to TensorFlow and Keras: imported quietly, real warnings kept)
 2. ``audio`` (load, cut, the segment rule, play), ``fourier`` (DFT, windows, STFT)          -- notebook 01
 3. ``features`` (mel, log-mel, MFCC, summary features; the networks' features), ``toy``     -- notebook 02
 4. ``datasets`` (registry of loaders, splits, remote files, downloads), ``cache`` (cached, parallel extraction)

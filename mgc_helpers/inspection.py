@@ -16,15 +16,14 @@ This module imports TensorFlow/Keras when it is imported.
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Sequence
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from ._tensorflow import import_keras, import_tensorflow
 
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+tf = import_tensorflow()
+keras = import_keras()
 
 __all__ = ["conv_layers", "first_layer_filters", "plot_filters", "activations", "plot_activations",
            "saliency", "plot_saliency"]

@@ -617,11 +617,10 @@ def array_dataset(
 
 
 def _tensorflow() -> Any:
-    """TensorFlow, imported on first use (quiet start-up messages)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
+    """TensorFlow, imported on first use, quietly (:func:`mgc_helpers._tensorflow.import_tensorflow`)."""
+    from ._tensorflow import import_tensorflow
 
-    return tf
+    return import_tensorflow()
 
 
 # --------------------------------------------------------------------------- the pipeline of one feature set

@@ -37,13 +37,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from . import config, evaluation
+from ._tensorflow import import_keras, import_tensorflow
+from .segments import SegmentData, array_dataset
 
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from . import config, evaluation  # noqa: E402
-from .segments import SegmentData, array_dataset  # noqa: E402
+tf = import_tensorflow()
+keras = import_keras()
 
 __all__ = [
     "describe_device",

@@ -17,7 +17,7 @@ PACKAGE = Path(mgc_helpers.__file__).resolve().parent
 
 #: Lowest first. A package (``datasets``, ``models``, ``segmentation``, ``checks``) is one entry for all its modules.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("config", "literature"),
+    ("config", "literature", "_tensorflow"),
     ("audio", "fourier"),
     ("features", "toy"),
     ("datasets", "cache"),

@@ -18,13 +18,12 @@ Importing this module imports Keras.
 """
 from __future__ import annotations
 
-import os
 from typing import Sequence
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from .._tensorflow import import_keras
 
-import keras  # noqa: E402
-from keras import layers  # noqa: E402
+keras = import_keras()
+layers = keras.layers
 
 __all__ = ["seed002_cnn", "seed000_cnn", "recommended_cnn", "SEED000_LEARNING_RATE", "pool_padding"]
 

@@ -73,9 +73,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-import keras
 import numpy as np
-from keras import layers
+
+from .._tensorflow import import_keras
+
+keras = import_keras()
+layers = keras.layers
 
 __all__ = [
     "SEED001_INPUT_SHAPE",

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
+from .._tensorflow import import_keras
+
 if TYPE_CHECKING:  # pragma: no cover
     import keras
 
@@ -144,7 +146,7 @@ def load_backbone(
     is returned with random weights instead -- the notebook goes on, but it is then
     training from scratch, not transfer learning.
     """
-    import keras
+    keras = import_keras()
 
     ctor = getattr(keras.applications, BACKBONES[_check(backbone)][0])
     kwargs: dict[str, Any] = {"include_top": False, "input_shape": tuple(input_shape)}
@@ -193,8 +195,8 @@ def build_classifier(
     pooling : {"avg", "flatten"}, keyword-only
         How the backbone's last feature map becomes a vector (global average, or all of it).
     """
-    import keras
-    from keras import layers
+    keras = import_keras()
+    layers = keras.layers
 
     if pooling not in ("avg", "flatten"):
         raise ValueError(f"pooling must be 'avg' or 'flatten', got {pooling!r}")
@@ -216,7 +218,7 @@ def unfreeze_top(model: "keras.Model", *, backbone: str, n_blocks: int = 1) -> l
     Taught in notebook 08 (phase 2 of seed 004). ``model`` is from :func:`build_classifier`
     (or the backbone itself). Recompile afterwards, with a lower learning rate.
     """
-    import keras
+    keras = import_keras()
 
     groups = TOP_BLOCKS[_check(backbone)]
     if not 1 <= n_blocks <= len(groups):
@@ -269,7 +271,7 @@ def two_phase_fit(
     (keras.callbacks.History, keras.callbacks.History)
         The two phases' histories.
     """
-    import keras
+    keras = import_keras()
 
     base = model.get_layer("backbone")
     base.trainable = False

@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from .. import config
+from .._tensorflow import import_keras, import_tensorflow
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -350,7 +351,7 @@ def checkpoint_prefix(model: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _checkpoint_arrays(model: str) -> dict[str, np.ndarray]:
-    import tensorflow as tf
+    tf = import_tensorflow()
 
     reader = tf.train.load_checkpoint(checkpoint_prefix(model))
     names = [n for n in reader.get_variable_to_shape_map() if "Adam" not in n and "power" not in n]
@@ -371,7 +372,7 @@ def read_checkpoint(model: str) -> dict[str, np.ndarray]:
 
 # --------------------------------------------------------------------------- the architectures
 def _bn(name: str) -> Any:
-    import keras
+    keras = import_keras()
 
     # tf.compat.v1.layers.batch_normalization's defaults, which the authors used: epsilon 1e-3, momentum 0.99.
     return keras.layers.BatchNormalization(epsilon=1e-3, momentum=0.99, name=name)
@@ -398,8 +399,8 @@ def build_musicnn(
     each), ``max_pool`` and ``mean_pool`` (753 each), ``pooled`` (both side by side, 1506),
     ``penultimate`` (``backend_units``).
     """
-    import keras
-    from keras import layers
+    keras = import_keras()
+    layers = keras.layers
 
     x_in = keras.Input(shape=(n_frames, n_mels), name="log_mel")
     x = layers.Reshape((-1, n_mels, 1), name="add_channel")(x_in)
@@ -468,8 +469,8 @@ def build_vgg(
     2x2, 2x2 and 4x4 (-> 2x1x128 = 256 values); MSD_vgg pools differently
     (:data:`VGG_POOLS`). Unlike musicnn the input length is fixed (3 s = 187 frames).
     """
-    import keras
-    from keras import layers
+    keras = import_keras()
+    layers = keras.layers
 
     x_in = keras.Input(shape=(n_frames, n_mels), name="log_mel")
     x = _bn("input_bn")(layers.Reshape((n_frames, n_mels, 1), name="add_channel")(x_in))
@@ -574,7 +575,7 @@ def load_musicnn(
     _assign(net, _weight_map(_arch(model), _checkpoint_arrays(model)))
     net.trainable = trainable
     if trainable and freeze_batchnorm:
-        import keras
+        keras = import_keras()
 
         for layer in net.layers:
             if isinstance(layer, keras.layers.BatchNormalization):
@@ -602,7 +603,7 @@ def feature_model(net: "keras.Model", *, layer: str) -> "keras.Model":
 
     Taught in notebook 08 (see :data:`FEATURE_LAYERS` for the names).
     """
-    import keras
+    keras = import_keras()
 
     try:
         output = net.get_layer(layer).output
@@ -911,8 +912,8 @@ def transfer_classifier(
     -------
     keras.Model
     """
-    import keras
-    from keras import layers
+    keras = import_keras()
+    layers = keras.layers
 
     _check_model(model)
     if inputs not in ("patches", "pooled"):

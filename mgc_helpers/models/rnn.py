@@ -59,9 +59,12 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-import keras
 import numpy as np
-from keras import layers, ops
+
+from .._tensorflow import import_keras
+
+keras = import_keras()
+layers, ops = keras.layers, keras.ops
 
 __all__ = [
     "to_sequence",
