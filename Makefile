@@ -28,6 +28,7 @@ help:
 	@echo "make test       set everything up and run all tests (unit tests + every notebook with nbval)"
 	@echo "make unit       unit tests of mgc_helpers with coverage only"
 	@echo "make notebooks  run every notebook end to end (pytest --nbval-lax)"
+	@echo "make book       the course's website in build/book/html: every notebook run once (nbval), README, guide, API"
 	@echo "make lab-check  start JupyterLab headless and check that it answers on localhost"
 	@echo "make binder-check  build the Binder environment in a fresh venv (as repo2docker) and run notebook 01 in it"
 	@echo "make e2e        browser test: JupyterLab in headless Chromium (Playwright) runs notebooks 01 and 10, uses their widgets"
@@ -67,6 +68,25 @@ unit: setup
 
 notebooks: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+
+# Issue 20: the website (Sphinx + myst-nb + numpydoc from requirements-book.txt, kept out of requirements.txt and
+# Binder). The notebooks run once, under the same nbval check as `make notebooks`; docs/site/_ext/nbval_executed.py
+# keeps nbval's outputs as executed copies in build/book/executed, which docs/site/build.py checks (fresh, no failed
+# cell, no error output) and builds into build/book/html. BOOK_NOTEBOOKS="01 02 09" builds a partial site.
+BOOK_STAMP := $(VENV)/.installed-book
+BOOK_DIR   := build/book
+BOOK_NBS    = $(if $(BOOK_NOTEBOOKS),$(foreach n,$(BOOK_NOTEBOOKS),$(wildcard notebooks/$(n)_*.ipynb)),notebooks)
+
+$(BOOK_STAMP): $(STAMP) requirements-book.txt
+	$(PY) -m pip install --quiet -r requirements-book.txt
+	touch $@
+
+.PHONY: book
+book: setup $(BOOK_STAMP)
+	rm -rf $(BOOK_DIR)/executed
+	TQDM_DISABLE=1 PYTHONPATH=$(CURDIR)/docs/site/_ext $(PY) -m pytest --nbval-lax --nbval-current-env \
+	  -p no:cacheprovider -p nbval_executed --executed-to=$(BOOK_DIR)/executed $(BOOK_NBS)
+	$(PY) docs/site/build.py --executed $(BOOK_DIR)/executed --out $(BOOK_DIR) $(if $(BOOK_NOTEBOOKS),--only $(BOOK_NOTEBOOKS))
 
 # About 11 min on 2 busy cores (pip installs TensorFlow into a fresh venv, postBuild compiles librosa's numba cache);
 # needs the package registry, nothing else from the network.
