@@ -1,4 +1,4 @@
-"""Zero-shot genres from musicnn's tags: the tables, the taggram -> genre rule on constructed taggrams, one real clip."""
+"""Zero-shot genres from musicnn's tags: the tables, the taggram -> genre rule on constructed taggrams, a real clip."""
 from __future__ import annotations
 
 import numpy as np
@@ -150,7 +150,7 @@ def test_the_pipeline_runs_on_one_shared_real_clip(shared_dir):
     assert pred.probabilities.sum() == pytest.approx(1.0) and len(pred.top_tags) == 5
 
 
-# --------------------------------------------------------------------------- notebook 08's exercise 2 (its expected answer)
+# ------------------------------------------------------------------- notebook 08's exercise 2 (its expected answer)
 def _name_tag_map(genres, names):
     """Notebook 08's reference solution: the tags whose letters and digits contain the genre's."""
     def key(text):
@@ -161,7 +161,7 @@ def _name_tag_map(genres, names):
 def test_the_exercise_s_expected_name_map_and_its_scoring():
     expected = {"Hip-Hop": ["Hip-Hop"], "reggae": [], "metal": ["metal", "heavy metal"],
                 "rock": ["rock", "alternative rock", "classic rock", "indie rock", "hard rock", "Progressive rock"]}
-    assert _name_tag_map(list(expected), musicnn.MSD_TAGS) == expected     # the notebook's visible check
+    assert _name_tag_map(list(expected), musicnn.MSD_TAGS) == expected  # the notebook's visible check
     by_name = _name_tag_map(GTZAN, musicnn.MSD_TAGS)
     differ = [g for g in GTZAN if set(by_name[g]) != set(zs.genre_tags(g, tagger="MSD"))]
     assert differ == ["disco", "rock"]        # no tag is named disco; the curated rock adds punk
