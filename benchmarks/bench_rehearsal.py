@@ -73,9 +73,9 @@ def _cached(kind: str, params: dict) -> bool:
         return False
 
 
-def run(select: list[str], *, datasets_: list[str], gtzan: dict, fma: dict, work: Path,
-        out: Path) -> tuple[list[tuple[str, float]], list[runner.RunResult], dict[str, int]]:
-    """Prepare the datasets and run the notebooks; returns the stages, the runs and the track counts."""
+def run(select: list[str], *, datasets_: list[str], gtzan: dict, fma: dict, work: Path, out: Path,
+        save=lambda stages, results, counts: None) -> tuple[list[tuple[str, float]], list[runner.RunResult], dict]:
+    """Prepare the datasets and run the notebooks (``save`` is called after each); returns stages, runs, track counts."""
     stages: list[tuple[str, float]] = []
     counts = {}
     for dataset in datasets_:
@@ -93,6 +93,7 @@ def run(select: list[str], *, datasets_: list[str], gtzan: dict, fma: dict, work
                                     cache_dir=work / "cache")
             results.append(r)
             print(runner.markdown_table([r], budget_s=BUDGET_S, budget_mb=BUDGET_MB).splitlines()[-1], flush=True)
+            save(stages, results, counts)
     return stages, results, counts
 
 
@@ -135,16 +136,21 @@ def main(argv: list[str] | None = None) -> int:
     gtzan = {"per_genre": args.per_genre, **({"seconds": args.seconds} if args.seconds else {})}
     fma = {"per_genre": args.fma_per_genre, **({"seconds": args.seconds} if args.seconds else {})}
     out = Path(args.out)
+
+    def save(stages, results, counts) -> str:  # after every notebook: a run stopped half-way keeps its rows
+        text = report(stages, results, counts, gtzan=gtzan, fma=fma)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "rehearsal.md").write_text(text)
+        (out / "rehearsal.json").write_text(json.dumps(
+            {"stages": stages, "counts": counts, "runs": [asdict(r) for r in results],
+             "budget_s": BUDGET_S, "budget_mb": BUDGET_MB}, indent=1, default=str) + "\n")
+        return text
+
     with tempfile.TemporaryDirectory(prefix="mgc-rehearsal-") as tmp:
         work = Path(args.work) if args.work else Path(tmp)
-        stages, results, counts = run(args.select, datasets_=args.datasets, gtzan=gtzan, fma=fma, work=work, out=out)
-    text = report(stages, results, counts, gtzan=gtzan, fma=fma)
-    print("\n" + text)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "rehearsal.md").write_text(text)
-    (out / "rehearsal.json").write_text(json.dumps(
-        {"stages": stages, "counts": counts, "runs": [asdict(r) for r in results],
-         "budget_s": BUDGET_S, "budget_mb": BUDGET_MB}, indent=1, default=str) + "\n")
+        stages, results, counts = run(args.select, datasets_=args.datasets, gtzan=gtzan, fma=fma, work=work, out=out,
+                                      save=save)
+    print("\n" + save(stages, results, counts))
     missed = [r for r in results if r.wall_s > BUDGET_S or r.peak_rss_mb > BUDGET_MB]
     return 1 if any(not r.ok for r in results) or (args.strict and missed) else 0
 
