@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from mgc_helpers import config, datasets, runner  # noqa: E402
+from mgc_helpers import datasets, runner  # noqa: E402
 from mgc_helpers.datasets import rehearsal  # noqa: E402
 
 #: Issue 15's budgets per notebook at GTZAN size, CPU profile (Binder's 2 GB).
