@@ -181,3 +181,11 @@ def test_warnings_about_the_pages_fail_docstring_warnings_do_not(tmp_path):
              f"{src}/index.md:3: WARNING: cross-reference target not found: 'x' [myst.xref_missing]",
              f"{REPO}/mgc_helpers/training.py:docstring of mgc_helpers.training.f:10: ERROR: Unexpected indentation."]
     assert build.page_warnings(lines, src) == lines[:2]
+
+
+def test_api_page_lists_every_module_of_the_package():
+    names = build.modules()
+    assert "mgc_helpers" in names and "mgc_helpers.audio" in names and "mgc_helpers.datasets.gtzan" in names
+    assert not any(n.endswith("__main__") for n in names)
+    page = build.api_page()
+    assert ":recursive:" in page and "\n   mgc_helpers.audio\n" in page

@@ -202,8 +202,27 @@ def assemble(executed: Path, src: Path, *, select: list[str] | None = None) -> d
     guide = (REPO / "docs" / "INSTRUCTORS.md").read_text(encoding="utf-8")
     (src / "instructors.md").write_text(rewrite_links(guide, origin="docs/INSTRUCTORS.md", pages=pages),
                                         encoding="utf-8")
-    shutil.copy2(HERE / "api.rst", src / "api.rst")
+    (src / "api.rst").write_text(api_page(), encoding="utf-8")
     return {"notebooks": [p.name for p in stored], "widgets": widgets}
+
+
+def modules(package: str = "mgc_helpers") -> list[str]:
+    """Every module of the package (``__main__`` aside), sorted: the API page lists them all."""
+    import importlib
+    import pkgutil
+
+    sys.path.insert(0, str(REPO))
+    root = importlib.import_module(package)
+    found = [package] + [m.name for m in pkgutil.walk_packages(root.__path__, prefix=f"{package}.")]
+    return sorted(name for name in found if not name.endswith("__main__"))
+
+
+def api_page() -> str:
+    """``docs/site/api.rst`` (the recursive autosummary that generates a page per module) and a table of every
+    module with its first docstring line."""
+    table = "\n".join(f"   {name}" for name in modules())
+    return ((HERE / "api.rst").read_text(encoding="utf-8").rstrip("\n")
+            + f"\n\nEvery module\n------------\n\n.. autosummary::\n\n{table}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
