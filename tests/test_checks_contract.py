@@ -170,6 +170,10 @@ def _top_k(T, names, k):
     return [names[i] for i in np.argsort(-np.asarray(T).mean(axis=0), kind="stable")[:k]]
 
 
+def _squash(text):
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
 def _euclid_centroid(X, y, Z):
     classes = np.unique(y)
     C = np.stack([X[y == c].mean(axis=0) for c in classes])
@@ -298,6 +302,14 @@ EXERCISES: list[Exercise] = [
     Exercise("08", "top_k_tags", checks.check_top_k_tags, (
         lambda T, n, k: sorted(_top_k(T, n, k)), lambda T, n, k: _top_k(np.asarray(T).max(axis=0, keepdims=True), n, k),
         lambda T, n, k: _top_k(T, n, k + 1), lambda T, n, k: list(n[:k])[::-1] if k > 1 else ["x"], lambda T, n, k: 3,
+    )),
+    Exercise("08", "name_tag_map", checks.check_name_tag_map, (
+        lambda g, n: {x: [t for t in n if x in t] for x in g},
+        lambda g, n: {x: [t for t in n if x.lower() in t.lower()] for x in g},
+        lambda g, n: {x: [t for t in n if t.lower() == x.lower()] for x in g},
+        lambda g, n: {x: v for x in g if (v := [t for t in n if _squash(x) in _squash(t)])},
+        lambda g, n: {x: [t for t in n[::-1] if _squash(x) in _squash(t)] for x in g},
+        lambda g, n: {x: list(n) for x in g}, lambda g, n: list(g),
     )),
     Exercise("08", "nearest_centroid", checks.check_nearest_centroid, (
         _euclid_centroid, lambda X, y, Z: np.repeat(y[:1], len(Z)), lambda X, y, Z: y, _centroid_positions,

@@ -25,7 +25,7 @@ from .nb04_ffnn import check_dense_params, check_l2_penalty
 from .nb05_cnn import check_conv_output_length, check_soft_vote
 from .nb06_lstm_gru import check_rnn_params, check_skip_gru_update
 from .nb07_crnn import check_conv_params, check_pooled_length
-from .nb08_transfer import check_nearest_centroid, check_top_k_tags
+from .nb08_transfer import check_name_tag_map, check_nearest_centroid, check_top_k_tags
 from .nb09_segmentation import check_adjacency, check_eigengap_k, check_sem_formula
 from .nb10_compare import check_ensemble_vote, check_fixed_and_broken
 
@@ -62,6 +62,7 @@ __all__ = [
     "check_pooled_length",
     # notebook 08
     "check_top_k_tags",
+    "check_name_tag_map",
     "check_nearest_centroid",
     # notebook 09
     "check_sem_formula",

@@ -34,7 +34,7 @@ from .nb01_audio_basics import _alias_reference, _n_frames_reference
 from .nb04_ffnn import _dense_params_reference
 from .nb05_cnn import _conv_length_reference
 from .nb06_lstm_gru import _rnn_params
-from .nb08_transfer import _centroid_reference, _top_tags_reference
+from .nb08_transfer import _centroid_reference, _name_tag_map_reference, _top_tags_reference
 from .nb10_compare import _ensemble_reference, _fixed_broken_reference
 
 __all__ = ["GradingError", "Grader", "GRADERS", "grade"]
@@ -241,6 +241,17 @@ def _top_k_cases(rng: _Rng) -> list[tuple[Any, ...]]:
     return [(rng.random((int(rng.integers(1, 12)), len(names))), names, int(rng.integers(1, 8))) for _ in range(3)]
 
 
+def _tag_map_cases(rng: _Rng) -> list[tuple[Any, ...]]:
+    words = ["jazz", "Soul", "post-punk", "trip hop", "Afro beat", "ska"]
+    out = []
+    for _ in range(2):
+        genres = list(rng.choice(words, 3, replace=False))
+        names = [w.upper() if rng.random() < 0.5 else w for w in rng.choice(words, 4, replace=False)]
+        names += [f"{w.replace(' ', '-')} {suffix}" for w, suffix in zip(rng.choice(words, 3), ("classics", "2000s", "x"))]
+        out.append((genres, names))
+    return out
+
+
 def _centroid_cases(rng: _Rng) -> list[tuple[Any, ...]]:
     out = []
     for _ in range(2):
@@ -334,6 +345,7 @@ GRADERS: dict[str, Grader] = {
     "check_conv_params": Grader(_conv_params_cases, lambda kh, kw, c, f: f * (kh * kw * c + 1)),
     "check_pooled_length": Grader(_pooled_cases, _pooled_reference),
     "check_top_k_tags": Grader(_top_k_cases, _top_tags_reference),
+    "check_name_tag_map": Grader(_tag_map_cases, _name_tag_map_reference),
     "check_nearest_centroid": Grader(_centroid_cases, _centroid_reference, same=_labels_same),
     "check_sem_formula": Grader(_sem_cases, _sem_reference,
                                 ("mgc_helpers.segmentation.sem_from_autocorrelation", f"{_SEG}.sem_from_autocorrelation")),

@@ -1,4 +1,4 @@
-"""Notebook 08 (transfer learning): top-k tags of a taggram, the nearest-centroid classifier.
+"""Notebook 08 (transfer learning): top-k tags of a taggram, a tag map by name, the nearest-centroid classifier.
 
 The checks of one notebook, in the order the notebook calls them; the machinery
 (calling the answer, comparing numbers, saying what is wrong) is :mod:`mgc_helpers.checks.engine`.
@@ -11,7 +11,7 @@ import numpy as np
 
 from .engine import _call, _fail, _name, _ok, feedback
 
-__all__ = ["check_top_k_tags", "check_nearest_centroid"]
+__all__ = ["check_top_k_tags", "check_name_tag_map", "check_nearest_centroid"]
 
 
 def _top_tags_reference(T: np.ndarray, names: Sequence[str], k: int) -> list[str]:
@@ -54,6 +54,63 @@ def check_top_k_tags(fn: Callable[[np.ndarray, Sequence[str], int], Sequence[str
             raise _fail(f"For a taggram of shape {T.shape} and k={k}, the tags are not the most likely ones.",
                         "average over the patches (axis 0), then np.argsort the means in decreasing order.")
     _ok(f"`{name}` ranks the tags of {len(cases)} taggrams correctly.")
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+
+def _name_tag_map_reference(genres: Sequence[str], names: Sequence[str]) -> dict[str, list[str]]:
+    return {g: [t for t in names if _squash(g) in _squash(t)] for g in genres}
+
+
+@feedback
+def check_name_tag_map(fn: Callable[[Sequence[str], Sequence[str]], dict]) -> None:
+    """Check ``fn(genres, names)``: for each genre, the tag names that contain it, ignoring case and punctuation.
+
+    Taught in notebook 08 (a zero-shot tag table made from names alone, compared with the curated one
+    of :mod:`mgc_helpers.models.zeroshot`). Every genre is a key, with an empty list when no tag matches;
+    the tags keep the order of ``names``.
+
+    Raises
+    ------
+    ExerciseError
+    """
+    name = _name(fn, "name_tag_map")
+    cases = [
+        (["Hip-Hop", "polka", "reggae", "Drum and bass"],
+         ["hip hop", "Old-school HipHop", "hop", "drumandbass", "Drum & Bass", "polkadots", "polka", "bass"]),
+        (["rock", "K-pop"], ["Rock", "Indie rock", "rockabilly", "kpop", "pop", "K-Pop ballads"]),
+    ]
+    for genres, names in cases:
+        got = _call(fn, (list(genres), list(names)), name=name)
+        expected = _name_tag_map_reference(genres, names)
+        if not isinstance(got, dict):
+            raise _fail(f"`{name}` returned a {type(got).__name__}; return a dict from each genre to a list of tags.")
+        missing = [g for g in genres if g not in got]
+        if missing:
+            raise _fail(f"`{name}` has no entry for the genre {missing[0]!r}.",
+                        "keep every genre as a key, with an empty list when no tag matches.")
+        extra = [k for k in got if k not in genres]
+        if extra:
+            raise _fail(f"`{name}` has a key {str(extra[0])!r} that is not one of the genres asked for.")
+        for g in genres:
+            try:
+                tags = [str(t) for t in got[g]]
+            except TypeError:
+                raise _fail(f"For {g!r}, `{name}` gave a {type(got[g]).__name__}, not a list of tag names.") from None
+            if tags == expected[g]:
+                continue
+            if set(tags) == set(expected[g]):
+                raise _fail(f"For {g!r} you found the right tags, but not in the order of `names`.")
+            if set(tags) < set(expected[g]):
+                low = [t for t in names if g.lower() in t.lower()]
+                hint = ("compare without hyphens, spaces and other punctuation, too (keep letters and digits)."
+                        if set(tags) <= set(low) else "compare in lower case, ignoring punctuation.")
+                raise _fail(f"For {g!r}, `{name}` misses tags whose names contain it.", hint)
+            raise _fail(f"For {g!r}, `{name}` keeps a tag whose name does not contain the genre.",
+                        "keep a tag when the genre's letters and digits (lower case) appear inside the tag's.")
+    _ok(f"`{name}` maps genres to tags by name in {len(cases)} cases.")
 
 
 def _centroid_reference(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray) -> np.ndarray:
