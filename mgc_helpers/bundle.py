@@ -705,8 +705,9 @@ def _read_payload(meta: Path) -> dict[str, Any]:
 
 
 def _read_network(weights: Path) -> Any:
-    import keras
+    from ._tensorflow import import_keras
 
+    keras = import_keras()
     from .models import rnn  # noqa: F401  (registers the skip-GRU cell for deserialisation)
 
     try:

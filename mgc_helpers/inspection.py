@@ -159,7 +159,7 @@ def activations(model: Any, x: np.ndarray, *, layer: str | int | None = None) ->
     target = _layer(model, layer)
     single = np.ndim(x) == len(model.input_shape) - 1
     batch = np.asarray(x, dtype=np.float32)[None] if single else np.asarray(x, dtype=np.float32)
-    probe = keras.Model(model.inputs, target.output)
+    probe = keras.Model(model.input, target.output)
     out = np.asarray(probe(batch, training=False))
     return out[0] if single else out
 

@@ -163,8 +163,6 @@ def test_notebook_05_has_no_tensorflow_or_cuda_stderr(executed_05):
     assert not noisy, f"start-up noise in the stderr of cells {noisy}"
 
 
-@pytest.mark.xfail(strict=True, reason="inspection.activations builds keras.Model(model.inputs, ...) with a list and "
-                                       "calls it with one array; the fix is in inspection.py (reported, issue 18)")
 def test_notebook_05_has_no_keras_structure_warning(executed_05):
     warned = [i for i, text in _stderr_outputs(executed_05).items() if re.search(r"structure of `inputs`", text)]
     assert not warned, f"Keras' 'structure of `inputs`' warning in cells {warned}"
