@@ -177,7 +177,10 @@ def test_notebook_10_genre_app_predicts(browser, lab_for, shots_dir):
             page.close()
             return
         before = result.inner_text()
-        app.locator(".mgc-app-upload input[type=file]").set_input_files(str(song))
+        with page.expect_file_chooser(timeout=30_000) as chooser:  # ipywidgets' FileUpload opens the file dialog
+            app.locator(".mgc-app-upload").first.click()
+        chooser.value.set_files(str(song))
+        page.wait_for_timeout(1000)  # the widget sends the file's bytes to the kernel
         app.locator(".mgc-app-predict").click()
         page.wait_for_function("([el, before]) => el.innerText !== before"
                                " && /Predicted genre:|Could not/.test(el.innerText)",
