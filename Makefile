@@ -64,7 +64,7 @@ lab-check: setup
 	$(PY) -m pytest -q tests/test_lab.py
 
 unit: setup
-	$(PY) -m pytest tests -m "not binder and not e2e" --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
+	$(PY) -m pytest tests -m "not binder and not e2e and not rehearsal" --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
 
 notebooks: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
