@@ -207,14 +207,15 @@ def assemble(executed: Path, src: Path, *, select: list[str] | None = None) -> d
 
 
 def modules(package: str = "mgc_helpers") -> list[str]:
-    """Every module of the package (``__main__`` aside), sorted: the API page lists them all."""
+    """Every public module of the package (``__main__`` and ``_private`` ones aside), sorted: the API page
+    lists them all (the recursive autosummary generates a page for each of these, no others)."""
     import importlib
     import pkgutil
 
     sys.path.insert(0, str(REPO))
     root = importlib.import_module(package)
     found = [package] + [m.name for m in pkgutil.walk_packages(root.__path__, prefix=f"{package}.")]
-    return sorted(name for name in found if not name.endswith("__main__"))
+    return sorted(name for name in found if not any(part.startswith("_") for part in name.split(".")))
 
 
 def api_page() -> str:
