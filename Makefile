@@ -25,7 +25,7 @@ endif
 
 help:
 	@echo "make lab        set everything up and open the course in JupyterLab (toy dataset, offline)"
-	@echo "make test       set everything up and run all tests (unit tests + every notebook with nbval)"
+	@echo "make test       set everything up and run all tests (unit tests, every notebook with nbval into the website, Binder, browser)"
 	@echo "make unit       unit tests of mgc_helpers with coverage only"
 	@echo "make notebooks  run every notebook end to end (pytest --nbval-lax)"
 	@echo "make book       the course's website in build/book/html: every notebook run once (nbval), README, guide, API"
@@ -118,7 +118,8 @@ $(CHROMIUM):
 e2e: setup $(E2E_STAMP) $(CHROMIUM)
 	MGC_CHROMIUM=$(CHROMIUM) MGC_E2E_REQUIRED=1 $(PY) -m pytest -p no:cacheprovider -m e2e tests/e2e
 
-test: unit notebooks binder-check e2e
+test: export MGC_SITE_REQUIRED := 1
+test: unit book binder-check e2e
 
 bench: setup
 	$(PY) benchmarks/bench_notebooks.py
