@@ -1,7 +1,7 @@
 """The website's build (issue 20): docs/site/build.py's checks and rewrites, and the nbval plugin that
 writes the executed copies the site reads (one execution for the notebook check and the site).
 
-The browser test of the built site is tests/e2e/test_site.py.
+The browser test of the built site is tests/e2e/test_site_browser.py.
 """
 from __future__ import annotations
 
