@@ -39,7 +39,7 @@ from mgc_helpers.datasets import rehearsal  # noqa: E402
 
 #: Issue 15's budgets per notebook at GTZAN size, CPU profile (Binder's 2 GB).
 BUDGET_S, BUDGET_MB = 600.0, 2048.0
-#: Notebooks whose seeds work on FMA (04: seed 004; 07: seed 001's four genres; 10: the comparison).
+#: Notebooks whose reports work on FMA (04: report 004; 07: report 001's four genres; 10: the comparison).
 FMA_NOTEBOOKS = ("03", "04", "07", "10")
 #: Which rehearsal archive (and download name) each dataset comes from.
 SOURCES = {"gtzan": ("gtzan", "gtzan"), "fma_small": ("fma", "fma_small")}

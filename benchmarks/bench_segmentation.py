@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Time seed 003's segmentation of a 30 s clip cut into 300 windows, on one CPU core.
+"""Time report 003's segmentation of a 30 s clip cut into 300 windows, on one CPU core.
 
 Budget (issue 7): <= 5 s for the whole pipeline (SEM matrix, graph, spectral clustering,
 inverse mapping). The clip is a GTZAN excerpt from ``../shared/real_audio`` when that

@@ -1,6 +1,6 @@
-"""The genre app: train or load a model, then classify a toy clip or your own song (seed 000's GUI).
+"""The genre app: train or load a model, then classify a toy clip or your own song (report 000's GUI).
 
-Taught in notebook 10. Seed 000 built a small GUI to choose a model, train it (with a live
+Taught in notebook 10. Report 000 built a small GUI to choose a model, train it (with a live
 loss/accuracy graph) or load saved weights, and predict the genre of a new song. Besides the trained
 models the app offers :data:`mgc_helpers.bundle.ZERO_SHOT`, musicnn's pretrained tagger read as a genre
 classifier: ready at once (no training), and chosen by default when a file is uploaded, since an
@@ -248,7 +248,7 @@ def genre_app(
 ) -> Any:
     """The genre app: choose a model, train or load it, pick a clip or upload a song, predict.
 
-    Taught in notebook 10 (seed 000's GUI). A thin layer over :func:`mgc_helpers.bundle.train_model`,
+    Taught in notebook 10 (report 000's GUI). A thin layer over :func:`mgc_helpers.bundle.train_model`,
     :func:`~mgc_helpers.bundle.load_model` and :func:`~mgc_helpers.bundle.predict_file`; works with
     ipywidgets 7 and 8. Uploads longer than :data:`mgc_helpers.bundle.MAX_AUDIO_SECONDS` are cut
     there, and the message says so.

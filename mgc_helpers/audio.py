@@ -447,7 +447,7 @@ def segment_starts(
     """Start positions (samples or frames) of the fixed-length segments of a clip: the course's one rule.
 
     Taught in notebook 01 (:func:`segments`); used for every segment the course cuts:
-    audio windows (notebook 01), feature-table segments (notebook 03, seeds 003/004)
+    audio windows (notebook 01), feature-table segments (notebook 03, reports 003/004)
     and network inputs (notebooks 04–08, :mod:`mgc_helpers.segments`).
 
     The rule: segments start at ``0, hop, 2*hop, ...`` as long as a **whole** segment
@@ -475,7 +475,7 @@ def segment_starts(
         See above.
     n_random : int, optional, keyword-only
         Instead of regular starts: this many random starts in ``[0, n - length]``, sorted
-        (seed 004 used four random 2-s clips per track); they may overlap. A clip shorter
+        (report 004 used four random 2-s clips per track); they may overlap. A clip shorter
         than one segment follows ``pad`` (one start at 0, or none).
     seed, salt : int, keyword-only
         Random seed of ``n_random``, and a per-clip value mixed into it (e.g. a hash of the

@@ -84,13 +84,13 @@ def _build_cnn(input_shape: tuple[int, ...], n_classes: int) -> Any:
 def _build_gru(input_shape: tuple[int, ...], n_classes: int) -> Any:
     from .models import rnn
 
-    return rnn.gru_seed003(input_shape, n_classes, units=32, dense_units=32)
+    return rnn.gru_report003(input_shape, n_classes, units=32, dense_units=32)
 
 
 def _build_crnn(input_shape: tuple[int, ...], n_classes: int) -> Any:
     from .models import crnn
 
-    return crnn.crnn_seed001(input_shape, n_classes, **crnn.TOY_OPTIONS)
+    return crnn.crnn_report001(input_shape, n_classes, **crnn.TOY_OPTIONS)
 
 
 def _build_musicnn_head(input_shape: tuple[int, ...], n_classes: int) -> Any:
@@ -134,9 +134,9 @@ MODEL_KINDS: dict[str, Recipe] = {
     "CNN": Recipe({"kind": "logmel", "n_mels": 64, "hop_length": 1024}, _build_cnn, lr=0.02, schedule="1cycle",
                   epochs=8, description="the recommended CNN of notebook 05 (8/16/32 filters)"),
     "GRU": Recipe({"kind": "mfcc", "n_mfcc": 20, "n_mels": 64, "hop_length": 1024}, _build_gru, lr=5e-3,
-                  schedule=None, epochs=8, description="seed 003's GRU on MFCCs (notebook 06)"),
+                  schedule=None, epochs=8, description="report 003's GRU on MFCCs (notebook 06)"),
     "CRNN": Recipe({"kind": "logmel", "n_mels": 64, "hop_length": 1024}, _build_crnn, lr=0.01, schedule="1cycle",
-                   epochs=8, description="seed 001's CRNN, toy variant (notebook 07)"),
+                   epochs=8, description="report 001's CRNN, toy variant (notebook 07)"),
     "musicnn transfer": Recipe({"kind": "musicnn", "model": "MSD_musicnn", "layer": "pooled", "n_patches": 1},
                                _build_musicnn_head, lr=1e-3, schedule=None, epochs=30,
                                description="pretrained musicnn + fine-tuned head (notebook 08)"),

@@ -1,11 +1,11 @@
 """Classical machine learning for genre classification: feature tables, PCA, a model zoo, honest evaluation.
 
 Taught in notebook 03 (classical baselines, PCA, segment voting and the leakage
-lesson). Seeds 003 and 004 start from classical baselines; seed 000's 99.88 % shows
+lesson). Reports 003 and 004 start from classical baselines; report 000's 99.88 % shows
 what a leaky split does. This module provides
 
 - **feature tables** (:func:`feature_table`): one row per clip or per N-second
-  segment (seed 003: 3 s; seed 004: four random 2 s clips per track), read from the
+  segment (report 003: 3 s; report 004: four random 2 s clips per track), read from the
   feature cache (:mod:`mgc_helpers.cache`);
 - a loader for the public GTZAN feature CSV (:func:`load_gtzan_csv`) that attaches the
   fault-filtered split by file name;
@@ -294,14 +294,14 @@ def feature_table(
         :func:`mgc_helpers.cache.summary_table` per clip, :func:`segment_summaries`
         per segment: slow), ``"mfcc"`` (mean and variance of 20 MFCCs: 40 columns) or
         ``"logmel"`` (a flattened log-mel spectrogram with ``n_mels`` bands, averaged
-        over blocks of ``pool`` frames, as seed 004 fed its classical models; full clips
+        over blocks of ``pool`` frames, as report 004 fed its classical models; full clips
         are cut to the shortest).
     seconds : float, optional, keyword-only
         Segment length; ``None`` (default): one row per full clip.
     hop_seconds : float, optional, keyword-only
         Distance between segment starts (default: ``seconds``, no overlap).
     n_random : int, optional, keyword-only
-        Draw this many random segments per track instead (seed 004: ``n_random=4,
+        Draw this many random segments per track instead (report 004: ``n_random=4,
         seconds=2``); reproducible with ``seed``.
     n_jobs, progress : keyword-only
         Feature extraction workers and progress bar (cache misses only).
@@ -519,7 +519,7 @@ def fit_pca(X: np.ndarray, *, n_components: int | float | None = None, standardi
 def n_components_for_variance(explained_variance_ratio: Sequence[float], target: float) -> int:
     """Smallest number of leading components whose explained variance reaches ``target``.
 
-    Taught in notebook 03 (seed 004: 15 components explained 76 %). ``k`` is the
+    Taught in notebook 03 (report 004: 15 components explained 76 %). ``k`` is the
     first index where the cumulative sum of the ratios is ``>= target`` (plus one).
 
     Parameters
@@ -729,7 +729,7 @@ def make_pipeline(name: str, *, pca: int | float | None = None, seed: int = 0) -
     name : str
         A classifier of :data:`MODEL_NAMES`.
     pca : int or float, optional, keyword-only
-        Number of components, or the variance fraction to keep (seed 004: 15).
+        Number of components, or the variance fraction to keep (report 004: 15).
     seed : int, keyword-only
         Random state of the classifier and the PCA.
 
@@ -1026,7 +1026,7 @@ def table2(
     segments_test: pd.DataFrame,
     seconds: float = 3.0,
 ) -> pd.DataFrame:
-    """Full clips versus segments with voting, in the layout of seed 003's Table 2.
+    """Full clips versus segments with voting, in the layout of report 003's Table 2.
 
     Taught in notebook 03. Every model is trained twice: on one row per clip, and
     on one row per segment (each segment labelled with its track's genre). The
@@ -1060,7 +1060,7 @@ def leakage_experiment(
 ) -> pd.DataFrame:
     """Score the same model with three splits: random segments, random tracks, artist-disjoint.
 
-    Taught in notebook 03 (why seed 000 reports 99.88 %). On a segment table:
+    Taught in notebook 03 (why report 000 reports 99.88 %). On a segment table:
 
     (a) **random split of segments**: segments of one track land in train *and* test;
         the model recognises the recording;

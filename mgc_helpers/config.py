@@ -19,7 +19,7 @@ Environment variables
 One switch for CPU or GPU
 -------------------------
 :data:`PROFILES` is the one table of the sizes every training notebook (04-08, 10) uses: the ``"cpu"``
-profile is the quick toy run, the ``"gpu"`` profile trains the seeds' networks at their published sizes.
+profile is the quick toy run, the ``"gpu"`` profile trains the reports' networks at their published sizes.
 A notebook sets ``PROFILE = "auto"`` in its parameters cell and reads its sizes with
 :func:`profile_sizes` in the cell after it (so that papermill can override ``PROFILE``); only
 :func:`gpu_available` imports TensorFlow, and only when ``"auto"`` is resolved without ``$MGC_PROFILE``.
@@ -194,7 +194,7 @@ def _seconds(frames: int, hop: int) -> float:
 
 @dataclass(frozen=True)
 class SeedInput:
-    """The input and the training length of one seed network in notebook 05 (a part of :class:`CNNSizes`).
+    """The input and the training length of one report network in notebook 05 (a part of :class:`CNNSizes`).
 
     ``n_mels`` bands x ``frames`` frames of log-mels at ``hop`` samples per frame (22,050 Hz), trained
     ``epochs`` epochs in batches of ``batch_size``.
@@ -248,8 +248,8 @@ class FFNNSizes(_Sizes):
     """Sizes of notebook 04 (feed-forward networks on MFCCs).
 
     CPU: the notebook's toy set-up (64 bands, hop 1024, 20 MFCCs, 40 epochs, batches of 16).
-    GPU: seed 002's features, 128 mel bands at hop 1024 (its 128 x 660 input, also seed 003's hop), and
-    the 40 epochs of seed 002's FFNN log ("Epoch 40/40"); 20 MFCCs and batches of 16 as on the CPU (an
+    GPU: report 002's features, 128 mel bands at hop 1024 (its 128 x 660 input, also report 003's hop), and
+    the 40 epochs of report 002's FFNN log ("Epoch 40/40"); 20 MFCCs and batches of 16 as on the CPU (an
     FFNN is cheap either way).
     """
 
@@ -264,18 +264,18 @@ class FFNNSizes(_Sizes):
 
 @dataclass(frozen=True)
 class CNNSizes(_Sizes):
-    """Sizes of notebook 05 (seed 002's and seed 000's CNNs, the recommended CNN).
+    """Sizes of notebook 05 (report 002's and report 000's CNNs, the recommended CNN).
 
     CPU: today's toy run: 64 bands at hop 1024, 3-s crops (65 frames), 15 epochs of the recommended
-    CNN at 8/16/32 filters, and both seeds' CNNs as 2-epoch demos on the same crops.
+    CNN at 8/16/32 filters, and both reports' CNNs as 2-epoch demos on the same crops.
     GPU: the recommended CNN at 16/32/64 filters (its defaults, :func:`mgc_helpers.models.cnn.recommended_cnn`)
-    on 3-s crops of 128-band log-mels at hop 1024 (seed 003's mel set-up), 40 epochs, 8 crops per clip;
-    seed 002's CNN on 128 x 660 (seed 002: "128 mel scales and 660 time windows", 660 frames at hop 1024
-    = 30.7 s, clips zero-padded as the seed says) for 40 epochs (seed 002 trained 40; it over-fits after
-    15-20); seed 000's CNN on 96 x 1366 ("The spectrograms are 1366 X 96 pixels", hop 512 as seed 001)
-    for its 160 epochs in batches of 400 (seed 000, Figure 5 and section 4.2).
-    ``seed_epochs`` is what the notebook's ``SEED_EPOCHS`` trains the seeds' CNNs for on the crops
-    above; ``seed002``/``seed000`` are each seed's own input and schedule.
+    on 3-s crops of 128-band log-mels at hop 1024 (report 003's mel set-up), 40 epochs, 8 crops per clip;
+    report 002's CNN on 128 x 660 (report 002: "128 mel scales and 660 time windows", 660 frames at hop 1024
+    = 30.7 s, clips zero-padded as the seed says) for 40 epochs (report 002 trained 40; it over-fits after
+    15-20); report 000's CNN on 96 x 1366 ("The spectrograms are 1366 X 96 pixels", hop 512 as report 001)
+    for its 160 epochs in batches of 400 (report 000, Figure 5 and section 4.2).
+    ``report_epochs`` is what the notebook's ``REPORT_EPOCHS`` trains the reports' CNNs for on the crops
+    above; ``report002``/``report000`` are each report's own input and schedule.
     """
 
     notebook: ClassVar[str] = "05_cnn.ipynb"
@@ -286,22 +286,22 @@ class CNNSizes(_Sizes):
     test_hop_seconds: float
     epochs: int
     crops_per_track: int
-    seed_epochs: int
+    report_epochs: int
     filters: tuple[int, ...]
     batch_size: int
-    seed002: SeedInput
-    seed000: SeedInput
+    report002: SeedInput
+    report000: SeedInput
 
 
 @dataclass(frozen=True)
 class RNNSizes(_Sizes):
-    """Sizes of notebook 06 (seed 000's LSTM, seed 003's GRU and skip-GRU).
+    """Sizes of notebook 06 (report 000's LSTM, report 003's GRU and skip-GRU).
 
     CPU: 64 bands at hop 1024, 3-s crops, 2 LSTM and 7 GRU epochs, skip length 4, batches of 32.
-    GPU: seed 000's LSTM on 96 x 1366 log-mels (section 4.3: "an input shape of 96x1366"; hop 512, so
+    GPU: report 000's LSTM on 96 x 1366 log-mels (section 4.3: "an input shape of 96x1366"; hop 512, so
     the 1366 frames are 31.7 s and a 30-s clip is zero-padded), the GRUs on 20 MFCCs of the same
-    whole-clip crops; 30 LSTM and 50 GRU epochs (the notebook's own suggestion; seed 000 trained its
-    LSTM for 1000, far beyond any course budget), skip length 4 (seed 003).
+    whole-clip crops; 30 LSTM and 50 GRU epochs (the notebook's own suggestion; report 000 trained its
+    LSTM for 1000, far beyond any course budget), skip length 4 (report 003).
     """
 
     notebook: ClassVar[str] = "06_lstm_gru.ipynb"
@@ -318,14 +318,14 @@ class RNNSizes(_Sizes):
 
 @dataclass(frozen=True)
 class CRNNSizes(_Sizes):
-    """Sizes of notebook 07 (seed 001's CRNN).
+    """Sizes of notebook 07 (report 001's CRNN).
 
     CPU: 64 bands at hop 1024, 3-s crops, 20 epochs of the toy variant (``TOY_MODEL="toy"``), 4 crops per
     clip in batches of 32.
-    GPU: seed 001's exact table (``TOY_MODEL="seed"``: 18,356 parameters for four classes) on 96 x 1366
-    log-mels (hop 512, as :data:`mgc_helpers.models.crnn.SEED001_INPUT_SHAPE`): one whole-clip crop per
-    clip and epoch, 30 epochs (seed 001 trained 20 at a fixed learning rate of 1e-4; the course's
-    1cycle schedule gets 30 on a GPU), batches of 32 (seed 001: 128, on FMA's 8,000 clips).
+    GPU: report 001's exact table (``TOY_MODEL="seed"``: 18,356 parameters for four classes) on 96 x 1366
+    log-mels (hop 512, as :data:`mgc_helpers.models.crnn.REPORT001_INPUT_SHAPE`): one whole-clip crop per
+    clip and epoch, 30 epochs (report 001 trained 20 at a fixed learning rate of 1e-4; the course's
+    1cycle schedule gets 30 on a GPU), batches of 32 (report 001: 128, on FMA's 8,000 clips).
     """
 
     notebook: ClassVar[str] = "07_crnn.ipynb"
@@ -348,7 +348,7 @@ class TransferSizes(_Sizes):
     draws each), from-scratch CNNs at 1 and 4 clips per genre for 20 steps, 64-pixel images, no
     whole-network fine-tuning.
     GPU: ten 3-s patches per clip (a whole 30-s clip, musicnn's own patch length), five draws per size,
-    200 steps per from-scratch CNN, 224-pixel images (the ImageNet input of seeds 003 and 004's VGG16),
+    200 steps per from-scratch CNN, 224-pixel images (the ImageNet input of reports 003 and 004's VGG16),
     and the whole musicnn fine-tuned. The numbers of labelled clips stay those of the CPU profile: the
     notebook is about learning from few labels, and the toy training split has 12 clips per genre.
     """
@@ -377,7 +377,7 @@ class AppSizes(_Sizes):
     app_epochs: int | None
 
 
-#: Every training notebook's sizes per profile. Each class's docstring names the seed each size comes from.
+#: Every training notebook's sizes per profile. Each class's docstring names the report each size comes from.
 PROFILES: dict[str, dict[str, _Sizes]] = {
     "ffnn": {
         "cpu": FFNNSizes("cpu", n_mels=64, hop=1024, n_mfcc=20, epochs=40, batch_size=16),
@@ -385,13 +385,13 @@ PROFILES: dict[str, dict[str, _Sizes]] = {
     },
     "cnn": {
         "cpu": CNNSizes("cpu", n_mels=64, hop=1024, segment_seconds=3.0, test_hop_seconds=0.75, epochs=15,
-                        crops_per_track=4, seed_epochs=2, filters=(8, 16, 32), batch_size=64,
-                        seed002=SeedInput(64, 1024, 65, epochs=2, batch_size=64),
-                        seed000=SeedInput(64, 1024, 65, epochs=2, batch_size=64)),
+                        crops_per_track=4, report_epochs=2, filters=(8, 16, 32), batch_size=64,
+                        report002=SeedInput(64, 1024, 65, epochs=2, batch_size=64),
+                        report000=SeedInput(64, 1024, 65, epochs=2, batch_size=64)),
         "gpu": CNNSizes("gpu", n_mels=128, hop=1024, segment_seconds=3.0, test_hop_seconds=0.75, epochs=40,
-                        crops_per_track=8, seed_epochs=40, filters=(16, 32, 64), batch_size=64,
-                        seed002=SeedInput(128, 1024, 660, epochs=40, batch_size=32),
-                        seed000=SeedInput(96, 512, 1366, epochs=160, batch_size=400)),
+                        crops_per_track=8, report_epochs=40, filters=(16, 32, 64), batch_size=64,
+                        report002=SeedInput(128, 1024, 660, epochs=40, batch_size=32),
+                        report000=SeedInput(96, 512, 1366, epochs=160, batch_size=400)),
     },
     "rnn": {
         "cpu": RNNSizes("cpu", n_mels=64, n_mfcc=20, hop=1024, seconds=3.0, epochs_lstm=2, epochs_gru=7,
@@ -439,7 +439,7 @@ def profile_sizes(
         N_MELS, EPOCHS = PROFILE_SIZES.n_mels, PROFILE_SIZES.epochs
 
     The ``"cpu"`` sizes are what the notebooks ran before the switch existed; the ``"gpu"`` sizes train
-    the seeds' networks at their published sizes (each class's docstring names the seed of each size).
+    the reports' networks at their published sizes (each class's docstring names the report of each size).
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """Ensembles: average the genre probabilities of several models, and measure whether it helps.
 
-Taught in notebook 10 (seed 004's "future work": combine the models). Every model of
+Taught in notebook 10 (report 004's "future work": combine the models). Every model of
 notebooks 03–08 saves its predicted probabilities for each test clip
 (:func:`mgc_helpers.evaluation.save_clip_probabilities`); an **ensemble** averages them,
 clip by clip, and predicts the genre with the highest mean probability:

@@ -9,7 +9,7 @@ passed in as ``proba``.
 
 From segments to clips
 ----------------------
-Many models classify short **segments** (seed 003: 3 s slices; seed 004: 2 s clips)
+Many models classify short **segments** (report 003: 3 s slices; report 004: 2 s clips)
 while the question is about a whole **clip** (track). The segment predictions of one
 track are combined by
 
@@ -187,7 +187,7 @@ def majority_vote(
 ) -> pd.Series:
     """Clip-level labels by majority vote over each track's segment predictions.
 
-    Taught in notebook 03 (seed 003: 3 s segments, then voting).
+    Taught in notebook 03 (report 003: 3 s segments, then voting).
 
     Parameters
     ----------
@@ -336,7 +336,7 @@ def clip_scores(
 ) -> dict[str, float]:
     """Segment accuracy, clip accuracy (majority and mean-probability votes) and clip macro-F1.
 
-    Taught in notebook 03 (the layout of seed 003's Table 2: segments, then voting).
+    Taught in notebook 03 (the layout of report 003's Table 2: segments, then voting).
 
     Returns
     -------
@@ -1150,7 +1150,9 @@ def read_results(
 
     Taught in notebook 03; the later notebooks compare their networks with it. Rows of
     an old log (before the ``notebook`` column) get their notebook from their notes
-    (``"notebook 05"``, ``"nb06"``; ``""`` when the notes name none).
+    (``"notebook 05"``, ``"nb06"``; ``""`` when the notes name none). Old rows that call the
+    reports "seed 000" … "seed 004" (``seed000_cnn``, ``crnn_seed001``) are read under
+    their current names ("report 000", ``report000_cnn``, ``crnn_report001``).
 
     Parameters
     ----------
@@ -1181,6 +1183,8 @@ def read_results(
             table[col] = table[col].astype(str)
     legacy = table["notebook"] == ""
     table.loc[legacy, "notebook"] = table.loc[legacy, "notes"].map(_legacy_notebook)
+    for col in ("model", "notes"):  # logs written before the reports were renamed ("seed 000" -> "report 000")
+        table[col] = table[col].map(_legacy_report_names)
     for col in ("segment_accuracy", "clip_accuracy", "macro_f1", "clip_accuracy_low", "clip_accuracy_high",
                 "fit_time_s"):
         table[col] = pd.to_numeric(table[col].replace("", np.nan), errors="coerce").astype(float)
@@ -1191,6 +1195,18 @@ def read_results(
     if latest:
         table = table.drop_duplicates(["model", "features", "dataset", "split"], keep="last")
     return table.reset_index(drop=True)
+
+
+_LEGACY_REPORT = re.compile(r"\b(S|s)eed([ _]?)(00[0-4])(?![0-9])|_seed(00[0-4])(?![0-9])")
+
+
+def _legacy_report_names(text: str) -> str:
+    """``"seed 000"``/``"seed000_cnn"``/``"crnn_seed001"`` of an old log, under the reports' current names."""
+    def new(m: re.Match) -> str:
+        if m.group(4):
+            return f"_report{m.group(4)}"
+        return f"{'R' if m.group(1) == 'S' else 'r'}eport{m.group(2)}{m.group(3)}"
+    return _LEGACY_REPORT.sub(new, text)
 
 
 # --------------------------------------------------------------------------- clip probabilities

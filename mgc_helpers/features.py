@@ -988,7 +988,7 @@ def logmel_features(
     y, sr
         Mono signal and its sample rate.
     seconds : float or None, keyword-only
-        Pad / trim the clip to this length first (seed 001: 29.12 s).
+        Pad / trim the clip to this length first (report 001: 29.12 s).
     n_fft, hop_length, n_mels, fmin, fmax, top_db : keyword-only
         As :func:`log_mel`.
     dtype : str, keyword-only

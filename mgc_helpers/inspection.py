@@ -1,7 +1,7 @@
 """Looking inside a trained CNN: first-layer filters, activations and saliency maps.
 
 Taught in notebook 05 (its CNN); notebook 07 shows its CRNN's convolution filters with it
-(seed 001's "Conv1 filter 1"). Three questions, three tools:
+(report 001's "Conv1 filter 1"). Three questions, three tools:
 
 - **What does a first-layer filter look for?** Its weights are a tiny image over
   (mel bands x frames): :func:`first_layer_filters`, :func:`plot_filters`. A horizontal stripe
@@ -52,7 +52,7 @@ def first_layer_filters(model: Any, *, layer: str | int | None = None, channel: 
     """The kernels of the first convolution (or of ``layer``), one image per filter.
 
     Taught in notebook 05; notebook 07 shows its CRNN's ``conv1`` and ``conv3`` with it
-    (seed 001's "Conv1 filter 1").
+    (report 001's "Conv1 filter 1").
 
     Parameters
     ----------

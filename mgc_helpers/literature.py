@@ -1,4 +1,4 @@
-"""Published genre-classification accuracies and the seeds' own claims, as data: the course's one table.
+"""Published genre-classification accuracies and the reports' own claims, as data: the course's one table.
 
 Taught in notebook 08 (what transfer learning buys on real music) and shown beside the
 leaderboard of notebook 10. Every row says where the number comes from (``source``), what
@@ -57,17 +57,17 @@ RESULTS: tuple[Result, ...] = (
            "test accuracy, artist-disjoint; a 5-billion-parameter generative model", True),
     Result("best known result", "as cited by Castellon et al. 2021", _FAULT_FILTERED, "test", 0.821,
            "test accuracy, artist-disjoint", True),
-    Result("VGG16 (ImageNet), fine-tuned", "seed 003", "GTZAN, random split", "validation", 0.75,
+    Result("VGG16 (ImageNet), fine-tuned", "report 003", "GTZAN, random split", "validation", 0.75,
            "validation accuracy; songs, not artists, split: optimistic", False),
-    Result("ResNet34 (ImageNet), cyclic LR", "seed 003", "GTZAN, random split", "validation", 0.79,
+    Result("ResNet34 (ImageNet), cyclic LR", "report 003", "GTZAN, random split", "validation", 0.79,
            "validation accuracy; validation = model selection: optimistic", False),
-    Result("VGG16 (ImageNet), two-phase", "seed 004", "FMA small, 8 genres", "validation", 0.559,
+    Result("VGG16 (ImageNet), two-phase", "report 004", "FMA small, 8 genres", "validation", 0.559,
            "validation accuracy on a harder, different dataset", False),
-    Result("CNN, 4 strided conv blocks (seed 000)", "seed 000", "GTZAN, random 80/20 split", "test", 0.9988,
+    Result("CNN, 4 strided conv blocks (report 000)", "report 000", "GTZAN, random 80/20 split", "test", 0.9988,
            "leaky: segments/songs of one artist on both sides (notebook 03 measures the effect)", False),
-    Result("CNN, 2 conv layers (seed 002)", "seed 002", "GTZAN, split not described", "test", 0.68,
+    Result("CNN, 2 conv layers (report 002)", "report 002", "GTZAN, split not described", "test", 0.68,
            "test accuracy of an undescribed split (84 % on its training data)", False),
-    Result("CRNN, 18,356 parameters (seed 001)", "seed 001", "FMA medium, 4 genres", "test", 0.72,
+    Result("CRNN, 18,356 parameters (report 001)", "report 001", "FMA medium, 4 genres", "test", 0.72,
            "4 broad genres: not comparable with 10", False),
 )
 

@@ -14,8 +14,8 @@ The pipeline, in the order a careful practitioner follows it
    the *training* tracks, new every epoch, and every segment of *one* split for evaluation,
    so a test segment can never reach training.
 4. **Train** with :func:`fit`: Adam, early stopping that restores the best weights, a
-   checkpoint in the cache, optional 1cycle / cyclic learning rate (seed 003), class weights,
-   a seeded run, and an optional live loss/accuracy plot (:class:`LivePlot`, seed 000's GUI).
+   checkpoint in the cache, optional 1cycle / cyclic learning rate (report 003), class weights,
+   a seeded run, and an optional live loss/accuracy plot (:class:`LivePlot`, report 000's GUI).
 5. **Evaluate per clip** with :func:`evaluate`: segment predictions are combined per track
    by mean probability and by majority vote (:mod:`mgc_helpers.evaluation`).
 6. **Record** the result with :func:`mgc_helpers.evaluation.record` (one call: the results log
@@ -23,7 +23,7 @@ The pipeline, in the order a careful practitioner follows it
 
 Layout: every input is an "image" of shape ``(n_bands, n_frames, 1)`` (mel bands or MFCCs
 by frames), float32 after standardisation; labels are integer class indices
-(``sparse_categorical_crossentropy``; the seeds' one-hot ``categorical_crossentropy`` is the
+(``sparse_categorical_crossentropy``; the reports' one-hot ``categorical_crossentropy`` is the
 same loss).
 """
 from __future__ import annotations
@@ -144,7 +144,7 @@ def set_seed(seed: int) -> None:
 # --------------------------------------------------------------------------- learning-rate schedules
 @keras.saving.register_keras_serializable(package="mgc_helpers")
 class OneCycleSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """The 1cycle policy (Smith, 2018; seed 003): warm up, then anneal far below the start.
+    """The 1cycle policy (Smith, 2018; report 003): warm up, then anneal far below the start.
 
     Taught in notebook 05. With :math:`p` the fraction of steps done, the rate rises from
     ``max_lr / div_factor`` to ``max_lr`` along half a cosine during the first ``pct_start``
@@ -181,7 +181,7 @@ class OneCycleSchedule(keras.optimizers.schedules.LearningRateSchedule):
 
 @keras.saving.register_keras_serializable(package="mgc_helpers")
 class CyclicSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """The triangular cyclic learning rate (Smith, 2017; seed 003).
+    """The triangular cyclic learning rate (Smith, 2017; report 003).
 
     Taught in notebook 05. The rate goes linearly from ``base_lr`` up to ``max_lr`` in
     ``step_size`` steps and back down in as many, again and again.
@@ -204,7 +204,7 @@ def one_cycle_schedule(
     *, max_lr: float, total_steps: int, pct_start: float = 0.3, div_factor: float = 25.0,
     final_div_factor: float = 1e4,
 ) -> OneCycleSchedule:
-    """A 1cycle learning-rate schedule for a Keras optimizer (seed 003).
+    """A 1cycle learning-rate schedule for a Keras optimizer (report 003).
 
     Taught in notebook 05. See :class:`OneCycleSchedule`; ``schedule(step)`` gives the rate.
 
@@ -237,7 +237,7 @@ def _in_notebook() -> bool:
 
 
 class LivePlot(keras.callbacks.Callback):
-    """Loss and accuracy curves that redraw in place after every epoch (seed 000's live graph).
+    """Loss and accuracy curves that redraw in place after every epoch (report 000's live graph).
 
     Taught in notebook 04. In a Jupyter kernel one figure is updated through an IPython
     display handle; elsewhere (a script, a terminal, ``MGC_STATIC_WIDGETS=1``) one plain
@@ -443,9 +443,9 @@ def fit(
     lr : float, keyword-only
         Learning rate (the peak rate of a schedule).
     schedule : None, "1cycle", "cyclic" or keras LearningRateSchedule, keyword-only
-        Seed 003's 1cycle / cyclic learning rates (see :func:`one_cycle_schedule`).
+        Report 003's 1cycle / cyclic learning rates (see :func:`one_cycle_schedule`).
     optimizer : {"adam", "sgd"}, keyword-only
-        Adam (the seeds' choice) or SGD with Nesterov momentum 0.9.
+        Adam (the reports' choice) or SGD with Nesterov momentum 0.9.
     class_weight : dict, optional, keyword-only
         ``{class index: weight}`` (see :func:`balanced_class_weight`).
     checkpoint_name : str, optional, keyword-only

@@ -116,7 +116,7 @@ def test_segment_spans_keep_seed_003_and_004_starts():
     hop = classical._frame_spans(517, seconds=3.0, hop_seconds=1.5, n_random=None, seed=0, track_id="t", sr=SR)
     assert [a for a, _ in hop] == list(range(0, 517 - 129 + 1, 65))          # 1.5 s = 65 frames
     rnd = classical._frame_spans(517, seconds=2.0, hop_seconds=None, n_random=4, seed=3, track_id="blues.00042", sr=SR)
-    rng = np.random.default_rng([3, zlib.crc32(b"blues.00042")])        # seed 004: four random 2-s clips per track
+    rng = np.random.default_rng([3, zlib.crc32(b"blues.00042")])        # report 004: four random 2-s clips per track
     assert [a for a, _ in rnd] == np.sort(rng.integers(0, 517 - 86 + 1, size=4)).tolist()
     assert all(b - a == 86 for a, b in rnd)
     assert rnd != classical._frame_spans(517, seconds=2.0, hop_seconds=None, n_random=4, seed=3,

@@ -177,7 +177,7 @@ def test_fma_tracks_csv_has_two_header_rows(tmp_path):
     with pytest.raises(FileNotFoundError, match="download fma_metadata"):
         fma.read_tracks_csv(tmp_path / "missing.csv")
     assert datasets.GENRE_SETS["four"] == ("Electronic", "Rock", "Hip-Hop", "Folk")
-    assert len(datasets.GENRE_SETS["seed004"]) == 8
+    assert len(datasets.GENRE_SETS["report004"]) == 8
 
 
 def test_fma_genre_selection_errors(tmp_path):

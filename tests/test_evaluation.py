@@ -234,6 +234,19 @@ def test_old_logs_stay_readable_and_get_the_notebook_from_the_notes(tmp_path):
     assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(evaluation.RESULT_COLUMNS)
 
 
+def test_old_log_rows_read_under_the_reports_new_names(tmp_path):
+    path = tmp_path / "old.csv"
+    evaluation.record("report002_cnn", {"clip_accuracy": 0.6}, notebook=5, dataset="toy", split="artist",
+                      features="logmel", notes="report 002's CNN", path=path)
+    text = path.read_text(encoding="utf-8").replace("report002_cnn", "seed002_cnn").replace("report 002", "seed 002")
+    path.write_text(text + text.splitlines()[1].replace("seed002_cnn", "crnn_seed001")
+                    .replace("seed 002's CNN", "Seed 001 and seeds 0-4; seed0123 stays") + "\n", encoding="utf-8")
+    table = evaluation.read_results(path=path)
+    assert list(table["model"]) == ["report002_cnn", "crnn_report001"]
+    assert list(table["notes"]) == ["report 002's CNN", "Report 001 and seeds 0-4; seed0123 stays"]
+    assert len(evaluation.read_results(path=path, model="report002_cnn")) == 1  # filters see the new names
+
+
 @pytest.mark.parametrize("content, match", [
     ("model,notebook,features\nrf,03\n", "row 2 has 2 fields"),
     ("colour,size\nred,3\n", "header"),

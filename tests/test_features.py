@@ -92,7 +92,7 @@ def test_mel_frequencies_matches_librosa(htk):
     [
         dict(sr=22050, n_fft=2048),
         dict(sr=22050, n_fft=2048, htk=True),
-        dict(sr=12000, n_fft=512, n_mels=96),  # seed 001's input (12 kHz, 96 bands)
+        dict(sr=12000, n_fft=512, n_mels=96),  # report 001's input (12 kHz, 96 bands)
         dict(sr=44100, n_fft=4096, n_mels=64, fmin=30.0, fmax=8000.0),
         dict(sr=22050, n_fft=1024, n_mels=40, norm=None),
         dict(sr=22050, n_fft=1024, n_mels=40, norm=1.0),

@@ -403,7 +403,7 @@ STFT_CASES = [
     # (n_samples, n_fft, hop_length, win_length, window, center, pad_mode)
     (22050, 2048, None, None, "hann", True, "constant"),  # librosa defaults
     (22050, 2048, 512, None, "hann", True, "reflect"),
-    (22050, 2048, 1024, None, "hann", True, "constant"),  # seed 003: n_fft 2048, hop 1024
+    (22050, 2048, 1024, None, "hann", True, "constant"),  # report 003: n_fft 2048, hop 1024
     (22051, 2048, 1024, None, "hann", True, "reflect"),
     (10000, 1024, 256, 512, "hann", True, "constant"),  # win_length < n_fft
     (10000, 1024, 256, 700, "hamming", True, "reflect"),

@@ -70,7 +70,7 @@ def test_plots_return_figures():
 def test_filters_of_one_input_channel_of_a_deeper_crnn_layer():
     import matplotlib.pyplot as plt
 
-    model = crnn.crnn_seed001((96, 65, 1), 10)
+    model = crnn.crnn_report001((96, 65, 1), 10)
     w1, w3 = model.get_layer("conv1").get_weights()[0], model.get_layer("conv3").get_weights()[0]
     k = inspection.first_layer_filters(model)  # conv1: one input channel, so the sum is that channel
     assert k.shape == (16, 2, 2)

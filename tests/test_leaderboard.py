@@ -16,11 +16,11 @@ def _log(path):
         ("random_forest", "summary_fast", "toy", "artist", None, 0.70, 0.65, 30000, 3.0, 3),
         ("random_forest", "summary_fast", "toy", "artist", None, 0.80, 0.75, 30000, 3.0, 3),
         ("recommended_cnn", "logmel", "toy", "artist", 0.78, 0.85, 0.81, 6386, 36.0, 5),
-        ("GRU (seed 003, MFCC)", "MFCC 20", "toy", "artist", 0.36, 0.425, 0.34, 21130, 6.2, "06"),
+        ("GRU (report 003, MFCC)", "MFCC 20", "toy", "artist", 0.36, 0.425, 0.34, 21130, 6.2, "06"),
         ("musicnn + SVM", "MSD_musicnn", "toy", "artist", None, 0.60, None, None, 0.01, 8),
         ("random_forest", "summary_fast", "toy", "(a) random split of segments", 0.9, 0.93, None, None, None, 3),
         ("random_forest", "summary_fast", "gtzan", "artist", None, 0.55, 0.5, None, None, 3),
-        ("CRNN (seed 001)", "log-mel 96", "toy", "artist", 0.5, None, None, 19000, 50.0, 7),
+        ("CRNN (report 001)", "log-mel 96", "toy", "artist", 0.5, None, None, 19000, 50.0, 7),
     ]
     for r in rows:
         evaluation.record(r[0], {"segment_accuracy": r[4], "clip_accuracy": r[5], "macro_f1": r[6]}, notebook=r[9],
@@ -32,7 +32,7 @@ def _log(path):
 def test_table_keeps_one_split_the_newest_rows_and_sorts(tmp_path, isolated_cache):
     board = leaderboard.table(_log(tmp_path / "log.csv"), dataset="toy", split="artist")
     assert list(board.columns) == list(leaderboard.COLUMNS)
-    assert list(board["model"]) == ["recommended_cnn", "random_forest", "musicnn + SVM", "GRU (seed 003, MFCC)"]
+    assert list(board["model"]) == ["recommended_cnn", "random_forest", "musicnn + SVM", "GRU (report 003, MFCC)"]
     assert board.loc[1, "clip_accuracy"] == 0.80            # the newest random_forest row, not the older 0.70
     assert list(board["notebook"]) == ["05", "03", "08", "06"]  # the log's column, not the notes
     with_dummies = leaderboard.table(_log(tmp_path / "log2.csv"), dataset="toy", drop_dummies=False)

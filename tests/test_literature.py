@@ -1,4 +1,4 @@
-"""The one table of published numbers: honest rows first, every row explained, seed 000 flagged as leaky."""
+"""The one table of published numbers: honest rows first, every row explained, report 000 flagged as leaky."""
 from __future__ import annotations
 
 import subprocess
@@ -28,9 +28,9 @@ def test_honest_means_gtzan_fault_filtered_test_split():
 
 def test_seed_claims_are_in_the_same_table():
     table = literature.table()
-    seed000 = table[table["source"] == "seed 000"].iloc[0]
-    assert seed000["accuracy"] == pytest.approx(0.9988) and not seed000["honest"] and "leaky" in seed000["meaning"]
-    assert {"seed 000", "seed 001", "seed 002", "seed 003", "seed 004"} <= set(table["source"])
+    report000 = table[table["source"] == "report 000"].iloc[0]
+    assert report000["accuracy"] == pytest.approx(0.9988) and not report000["honest"] and "leaky" in report000["meaning"]
+    assert {"report 000", "report 001", "report 002", "report 003", "report 004"} <= set(table["source"])
     musicnn = table[table["system"].str.startswith("musicnn (MSD)")].iloc[0]
     assert musicnn["accuracy"] == pytest.approx(0.772) and musicnn["honest"]
 

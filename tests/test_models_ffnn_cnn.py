@@ -44,7 +44,7 @@ def test_ffnn_shapes_and_parameter_count():
     assert flat.count_params() == dense_params(600, 64) + dense_params(64, 32) + dense_params(32, 4)
     assert not any(isinstance(layer, keras.layers.Dropout) and layer.name.startswith("dropout")
                    for layer in flat.layers)
-    # seed 004: three Dense layers, the first two followed by an activation and dropout
+    # report 004: three Dense layers, the first two followed by an activation and dropout
     kinds = [type(layer).__name__ for layer in m.layers[1:]]
     assert kinds == ["Dense", "Activation", "Dropout", "Dense", "Activation", "Dropout", "Dense"]
 
@@ -61,9 +61,9 @@ def test_ffnn_l2_adds_a_penalty_and_one_step_lowers_the_loss():
     assert after < before
 
 
-# --------------------------------------------------------------------------- seed 002
-def test_seed002_cnn_parameter_count_by_hand_at_128x660():
-    m = cnn.seed002_cnn((128, 660, 1), 10)
+# --------------------------------------------------------------------------- report 002
+def test_report002_cnn_parameter_count_by_hand_at_128x660():
+    m = cnn.report002_cnn((128, 660, 1), 10)
     # conv 3x3 valid: 128x660 -> 126x658; pool 2x4 -> 63x164; conv -> 61x162; pool 2x4 -> 30x40
     assert m.get_layer("pool2").output.shape[1:] == (30, 40, 32)
     expected = (conv_params(3, 3, 1, 16) + conv_params(3, 3, 16, 32)
@@ -74,17 +74,17 @@ def test_seed002_cnn_parameter_count_by_hand_at_128x660():
     assert m.get_layer("conv1").activation.__name__ == "relu"
 
 
-def test_seed002_cnn_small_input_trains():
+def test_report002_cnn_small_input_trains():
     X, y = tiny_images(shape=(16, 32, 1))
-    m = cnn.seed002_cnn(X.shape[1:], 3, dropout=0.0)
+    m = cnn.report002_cnn(X.shape[1:], 3, dropout=0.0)
     assert m.output_shape == (None, 3)
     before, after = one_step_lowers_loss(m, X, y, lr=0.003)
     assert after < before
 
 
-# --------------------------------------------------------------------------- seed 000
-def test_seed000_cnn_shapes_and_same_pooling_where_shapes_collapse():
-    m = cnn.seed000_cnn((96, 1366, 1), 10)
+# --------------------------------------------------------------------------- report 000
+def test_report000_cnn_shapes_and_same_pooling_where_shapes_collapse():
+    m = cnn.report000_cnn((96, 1366, 1), 10)
     shapes = [m.get_layer(f"pool{i}").output.shape[1:3] for i in range(1, 5)]
     assert shapes == [(12, 171), (1, 21), (1, 3), (1, 1)]
     assert [m.get_layer(f"pool{i}").padding for i in range(1, 5)] == ["valid", "valid", "same", "same"]
@@ -94,15 +94,15 @@ def test_seed000_cnn_shapes_and_same_pooling_where_shapes_collapse():
                 + dense_params(64, 64) + dense_params(64, 10))
     assert m.count_params() == expected == 169_386
     assert [layer.rate for layer in m.layers if isinstance(layer, keras.layers.Dropout)] == [0.5] * 4
-    assert cnn.SEED000_LEARNING_RATE == 0.003
+    assert cnn.REPORT000_LEARNING_RATE == 0.003
     assert cnn.pool_padding(1, 6) == "same" and cnn.pool_padding(3, 43) == "valid"
 
 
-def test_seed000_cnn_small_input_trains():
+def test_report000_cnn_small_input_trains():
     X, y = tiny_images(shape=(16, 32, 1))
-    m = cnn.seed000_cnn(X.shape[1:], 3, dropout=0.0)
+    m = cnn.report000_cnn(X.shape[1:], 3, dropout=0.0)
     assert m.output_shape == (None, 3)
-    before, after = one_step_lowers_loss(m, X, y, lr=cnn.SEED000_LEARNING_RATE)
+    before, after = one_step_lowers_loss(m, X, y, lr=cnn.REPORT000_LEARNING_RATE)
     assert after < before
 
 

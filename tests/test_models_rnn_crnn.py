@@ -1,4 +1,4 @@
-"""mgc_helpers.models.rnn and .crnn: shapes, seed 001's 18,356 parameters, the skip-GRU rule, one step learns."""
+"""mgc_helpers.models.rnn and .crnn: shapes, report 001's 18,356 parameters, the skip-GRU rule, one step learns."""
 from __future__ import annotations
 
 import numpy as np
@@ -35,16 +35,16 @@ def _tiny(shape, n_classes=3, n=12, seed=0):
     return X, y
 
 
-# --------------------------------------------------------------------------- CRNN, seed 001
-def test_crnn_matches_seed001_table_exactly():
-    model = crnn.crnn_seed001()
-    assert model.count_params() == crnn.SEED001_TOTAL_PARAMS == 18_356
+# --------------------------------------------------------------------------- CRNN, report 001
+def test_crnn_matches_report001_table_exactly():
+    model = crnn.crnn_report001()
+    assert model.count_params() == crnn.REPORT001_TOTAL_PARAMS == 18_356
     table = crnn.compare_with_seed(model)
-    assert len(table) == len(crnn.SEED001_TABLE) == 20
+    assert len(table) == len(crnn.REPORT001_TABLE) == 20
     assert table["match"].all(), table[~table["match"]]
     summary = crnn.summary_table(model)
     assert summary.attrs == {"trainable": 18_196, "non_trainable": 160}
-    assert [layer.name for layer in model.layers] == [row[0] for row in crnn.SEED001_TABLE]
+    assert [layer.name for layer in model.layers] == [row[0] for row in crnn.REPORT001_TABLE]
     assert model.get_layer("reshape_1").output.shape[1:] == (510, 32)
     assert model.output.shape[1:] == (4,)
 
@@ -60,9 +60,9 @@ def test_crnn_selu_variant_is_the_seed_table_with_alphadropout():
 
 
 def test_crnn_default_uses_plain_dropout_and_reset_after_matters():
-    model = crnn.crnn_seed001()
+    model = crnn.crnn_report001()
     assert type(model.get_layer("dropout1")).__name__ == "Dropout"
-    keras3_gru = crnn.crnn_seed001(reset_after=True)
+    keras3_gru = crnn.crnn_report001(reset_after=True)
     assert keras3_gru.count_params() == 18_356 + 3 * 16 * 2  # one extra recurrent bias per gate and GRU
 
 
@@ -85,29 +85,29 @@ def test_fma_medium_variants_build_with_hand_counted_params(name, params):
 
 
 def test_crnn_on_short_toy_crops_and_bad_options():
-    model = crnn.crnn_seed001((96, 65, 1), 10)
+    model = crnn.crnn_report001((96, 65, 1), 10)
     assert model.output.shape[1:] == (10,)
     assert model.get_layer("reshape_1").output.shape[1:] == (4 * 6, 32)  # 65 -> 16 -> 8 -> 4 frames, 6 bands
-    timewise = crnn.crnn_seed001((96, 65, 1), 10, reshape="time")
+    timewise = crnn.crnn_report001((96, 65, 1), 10, reshape="time")
     assert timewise.get_layer("reshape_1").output.shape[1:] == (4, 6 * 32)
-    pooled = crnn.crnn_seed001((96, 65, 1), 10, reshape="pool")
+    pooled = crnn.crnn_report001((96, 65, 1), 10, reshape="pool")
     assert pooled.get_layer("reshape_1").output.shape[1:] == (4, 32)  # bands averaged: one 32-vector per frame
-    toy = crnn.crnn_seed001((64, 65, 1), 10, **crnn.TOY_OPTIONS)
+    toy = crnn.crnn_report001((64, 65, 1), 10, **crnn.TOY_OPTIONS)
     assert toy.get_layer("reshape_1").output.shape[1:] == (4, 4 * 32)  # 65 -> 16 -> 8 -> 4 frames, 4 bands
     gru = toy.get_layer("gru1")
     assert (gru.units, gru.return_sequences) == (32, False)
     with pytest.raises(ValueError, match="too small"):
-        crnn.crnn_seed001((96, 10, 1), 4)
+        crnn.crnn_report001((96, 10, 1), 4)
     with pytest.raises(ValueError, match="dropout_type"):
-        crnn.crnn_seed001(dropout_type="gaussian")
+        crnn.crnn_report001(dropout_type="gaussian")
     with pytest.raises(ValueError, match="reshape"):
-        crnn.crnn_seed001(reshape="diagonal")
+        crnn.crnn_report001(reshape="diagonal")
 
 
 def test_crnn_reshape_reproduces_the_seeds_channels_first_memory_order():
-    """Our permute of a channels-last tensor gives the same (time, channel, freq) array as the seed's."""
+    """Our permute of a channels-last tensor gives the same (time, channel, freq) array as the report's."""
     rng = np.random.default_rng(1)
-    cf = rng.normal(size=(2, 32, 6, 85)).astype("float32")  # the seed's (channels, freq, time)
+    cf = rng.normal(size=(2, 32, 6, 85)).astype("float32")  # the report's (channels, freq, time)
     seed_seq = np.transpose(cf, (0, 3, 1, 2)).reshape(2, 510, 32)  # Permute((3, 1, 2)) + Reshape((510, 32))
     ours = keras.Sequential([keras.Input((6, 85, 32)), keras.layers.Permute((2, 3, 1)), keras.layers.Reshape((510, 32))])
     np.testing.assert_array_equal(np.asarray(ours(np.transpose(cf, (0, 2, 3, 1)))), seed_seq)
@@ -115,13 +115,13 @@ def test_crnn_reshape_reproduces_the_seeds_channels_first_memory_order():
 
 def test_one_training_step_lowers_the_crnn_loss():
     X, y = _tiny((16, 16, 1), n_classes=4, n=8)  # the smallest input the three poolings accept
-    before, after = _loss_drops(crnn.crnn_seed001((16, 16, 1), 4, dropout=0.0), X, y)
+    before, after = _loss_drops(crnn.crnn_report001((16, 16, 1), 4, dropout=0.0), X, y)
     assert after < before
 
 
 # --------------------------------------------------------------------------- LSTM / GRU
-def test_lstm_seed000_layers_shapes_and_time_axes():
-    model = rnn.lstm_seed000((64, 65, 1), 10)
+def test_lstm_report000_layers_shapes_and_time_axes():
+    model = rnn.lstm_report000((64, 65, 1), 10)
     l1, l2 = model.get_layer("lstm1"), model.get_layer("lstm2")
     assert (l1.units, l2.units) == (128, 32)
     assert (l1.dropout, l1.recurrent_dropout, l2.dropout, l2.recurrent_dropout) == (0.05, 0.35, 0.05, 0.35)
@@ -129,11 +129,11 @@ def test_lstm_seed000_layers_shapes_and_time_axes():
     assert l1.input.shape[1:] == (65, 64)  # frames are time
     # hand count: 4 gates x (units x (input + units) + units)
     assert model.count_params() == 4 * (128 * (64 + 128) + 128) + 4 * (32 * (128 + 32) + 32) + 32 * 10 + 10
-    seed_layout = rnn.lstm_seed000((96, 40, 1), 10, time_axis="bands")
-    assert seed_layout.get_layer("lstm1").input.shape[1:] == (96, 40)  # seed 000: mel bands are time
+    seed_layout = rnn.lstm_report000((96, 40, 1), 10, time_axis="bands")
+    assert seed_layout.get_layer("lstm1").input.shape[1:] == (96, 40)  # report 000: mel bands are time
     assert model(np.zeros((2, 64, 65, 1), "float32")).shape == (2, 10)
     with pytest.raises(ValueError, match="time_axis"):
-        rnn.lstm_seed000((64, 65, 1), 10, time_axis="diagonal")
+        rnn.lstm_report000((64, 65, 1), 10, time_axis="diagonal")
 
 
 def test_to_sequence_orders_frames_as_time():
@@ -143,10 +143,10 @@ def test_to_sequence_orders_frames_as_time():
     np.testing.assert_array_equal(np.asarray(model(x)), np.transpose(x[..., 0], (0, 2, 1)))
 
 
-def test_gru_seed003_and_skip_variant_shapes():
-    plain = rnn.gru_seed003((20, 65, 1), 10, units=32, dense_units=16)
-    skip = rnn.gru_seed003((20, 65, 1), 10, units=32, dense_units=16, skip=5)
-    assert plain.name == "gru_seed003" and skip.name == "skip_gru_k5"
+def test_gru_report003_and_skip_variant_shapes():
+    plain = rnn.gru_report003((20, 65, 1), 10, units=32, dense_units=16)
+    skip = rnn.gru_report003((20, 65, 1), 10, units=32, dense_units=16, skip=5)
+    assert plain.name == "gru_report003" and skip.name == "skip_gru_k5"
     assert plain.count_params() == skip.count_params() == 3 * (32 * (20 + 32) + 32) + 32 * 16 + 16 + 16 * 10 + 10
     out = skip(np.zeros((3, 20, 65, 1), "float32"))
     assert out.shape == (3, 10)
@@ -156,7 +156,7 @@ def test_gru_seed003_and_skip_variant_shapes():
 def test_one_training_step_lowers_the_skip_gru_loss():
     """One training test for the recurrent family: the skip-GRU (custom cell) learns on tiny data."""
     X, y = _tiny((6, 8, 1))
-    model = rnn.gru_seed003((6, 8, 1), 3, units=8, dense_units=8, dropout=0.0, skip=3)
+    model = rnn.gru_report003((6, 8, 1), 3, units=8, dense_units=8, dropout=0.0, skip=3)
     before, after = _loss_drops(model, X, y)
     assert after < before
 
@@ -225,7 +225,7 @@ def test_skip_cell_validates_and_serialises(tmp_path):
     assert cell.state_size == 3 * 4 + 1
     again = rnn.SkipGRUCell.from_config(cell.get_config())
     assert (again.units, again.k, again.alpha) == (4, 3, 0.25)
-    model = rnn.gru_seed003((6, 10, 1), 3, units=4, dense_units=4, skip=3)
+    model = rnn.gru_report003((6, 10, 1), 3, units=4, dense_units=4, skip=3)
     path = tmp_path / "skip.keras"
     model.save(path)
     loaded = keras.models.load_model(path)

@@ -1,7 +1,7 @@
 """The one switch for CPU or GPU (``mgc_helpers.config.profile_sizes``).
 
 - every GPU-profile network is built at its GPU sizes and trains one step on the CPU (batch of 2, random
-  inputs of the GPU input shape), so the profile cannot rot; seed 001's CRNN keeps its 18,356 parameters;
+  inputs of the GPU input shape), so the profile cannot rot; report 001's CRNN keeps its 18,356 parameters;
 - the CPU profile is what the notebooks run: their parameters cells (or the cell right after, once a
   notebook reads its sizes from the profile) and the sizes they type inline are read from the JSON;
 - ``"auto"`` is the CPU here and the GPU when TensorFlow reports one; importing config never imports
@@ -108,7 +108,7 @@ def test_describe_prints_the_profile_and_every_size(capsys):
     assert out.startswith("PROFILE 'gpu': the sizes of 05_cnn.ipynb")
     for name in sizes.to_dict():
         assert f"{name}=" in out
-    assert "seed000=(96 x 1366 at hop 512, 160 epochs, batch 400)" in out
+    assert "report000=(96 x 1366 at hop 512, 160 epochs, batch 400)" in out
 
 
 def test_gpu_sizes_are_the_seeds_published_ones():
@@ -116,14 +116,14 @@ def test_gpu_sizes_are_the_seeds_published_ones():
     from mgc_helpers.models import crnn
 
     cnn, rnn, crn = (config.PROFILES[k]["gpu"] for k in ("cnn", "rnn", "crnn"))
-    assert (cnn.seed002.n_mels, cnn.seed002.frames) == (128, 660)              # seed 002
-    assert (cnn.seed000.n_mels, cnn.seed000.frames) == (96, 1366)              # seed 000
+    assert (cnn.report002.n_mels, cnn.report002.frames) == (128, 660)              # report 002
+    assert (cnn.report000.n_mels, cnn.report000.frames) == (96, 1366)              # report 000
     assert cnn.filters == (16, 32, 64)                                         # the recommended CNN
-    assert (rnn.n_mels, seconds_to_frames(rnn.seconds, hop_length=rnn.hop)) == (96, 1366)       # seed 000's LSTM
-    assert (crn.n_mels, seconds_to_frames(crn.crop_seconds, hop_length=crn.hop), 1) == crnn.SEED001_INPUT_SHAPE
+    assert (rnn.n_mels, seconds_to_frames(rnn.seconds, hop_length=rnn.hop)) == (96, 1366)       # report 000's LSTM
+    assert (crn.n_mels, seconds_to_frames(crn.crop_seconds, hop_length=crn.hop), 1) == crnn.REPORT001_INPUT_SHAPE
     assert crn.toy_model == "seed"
     # the seeds that trained 30 epochs or more keep their epochs
-    assert (cnn.seed000.epochs, cnn.seed002.epochs, config.PROFILES["ffnn"]["gpu"].epochs) == (160, 40, 40)
+    assert (cnn.report000.epochs, cnn.report002.epochs, config.PROFILES["ffnn"]["gpu"].epochs) == (160, 40, 40)
     assert min(cnn.epochs, rnn.epochs_lstm, rnn.epochs_gru, crn.epochs) >= 30
 
 
@@ -132,8 +132,8 @@ def test_cpu_seed_cnns_train_on_the_crops_of_the_recommended_cnn():
 
     cpu = config.PROFILES["cnn"]["cpu"]
     crops = config.SeedInput(cpu.n_mels, cpu.hop, seconds_to_frames(cpu.segment_seconds, hop_length=cpu.hop),
-                             epochs=cpu.seed_epochs, batch_size=cpu.batch_size)
-    assert cpu.seed002 == crops and cpu.seed000 == crops
+                             epochs=cpu.report_epochs, batch_size=cpu.batch_size)
+    assert cpu.report002 == crops and cpu.report000 == crops
 
 
 # ---------------------------------------------------------------------------
@@ -146,13 +146,13 @@ INLINE = {
     "ffnn": {"batch_size": rf"training\.fit\([^)]*?batch_size=({_NAME})"},
     "cnn": {"filters": rf"recommended_cnn\([^\n]*?filters=(\([\d, ]+\)|{_NAME})",
             "batch_size": rf"train_dataset\(batch_size=({_NAME})",
-            "seed002": rf"seed002_cnn\((\(N_MELS, frames, 1\)|\(PROFILE_SIZES\.|{_NAME})",
-            "seed000": rf"seed000_cnn\((\(N_MELS, frames, 1\)|\(PROFILE_SIZES\.|{_NAME})"},
+            "report002": rf"report002_cnn\((\(N_MELS, frames, 1\)|\(PROFILE_SIZES\.|{_NAME})",
+            "report000": rf"report000_cnn\((\(N_MELS, frames, 1\)|\(PROFILE_SIZES\.|{_NAME})"},
     "rnn": {"batch_size": rf"train_dataset\(batch_size=({_NAME})"},
     "crnn": {"batch_size": rf"train_dataset\(batch_size=({_NAME})",
              "crops_per_track": rf"train_dataset\([^)]*?crops_per_track=({_NAME})"},
 }
-#: The seeds' CNNs run on the recommended CNN's crops (test above) in the CPU profile.
+#: The reports' CNNs run on the recommended CNN's crops (test above) in the CPU profile.
 SAME_AS_CROPS = "(N_MELS, frames, 1)"
 
 
@@ -272,26 +272,26 @@ def _gpu_models():
         from mgc_helpers.models import cnn
         return cnn.recommended_cnn((cnn_s.n_mels, cnn_frames, 1), 10, filters=cnn_s.filters)
 
-    def seed002():
+    def report002():
         from mgc_helpers.models import cnn
-        return cnn.seed002_cnn((cnn_s.seed002.n_mels, cnn_s.seed002.frames, 1), 10)
+        return cnn.report002_cnn((cnn_s.report002.n_mels, cnn_s.report002.frames, 1), 10)
 
-    def seed000():
+    def report000():
         from mgc_helpers.models import cnn
-        return cnn.seed000_cnn((cnn_s.seed000.n_mels, cnn_s.seed000.frames, 1), 10)
+        return cnn.report000_cnn((cnn_s.report000.n_mels, cnn_s.report000.frames, 1), 10)
 
     def lstm():
         from mgc_helpers.models import rnn
-        return rnn.lstm_seed000((rnn_s.n_mels, rnn_frames, 1), 10)
+        return rnn.lstm_report000((rnn_s.n_mels, rnn_frames, 1), 10)
 
     def gru(skip):
         from mgc_helpers.models import rnn
-        return lambda: rnn.gru_seed003((rnn_s.n_mfcc, rnn_frames, 1), 10, skip=skip)
+        return lambda: rnn.gru_report003((rnn_s.n_mfcc, rnn_frames, 1), 10, skip=skip)
 
     def crnn_seed():
         from mgc_helpers.models import crnn
         options = crnn.TOY_OPTIONS if crnn_s.toy_model == "toy" else {}
-        return crnn.crnn_seed001((crnn_s.n_mels, crnn_frames, 1), 4, **options)
+        return crnn.crnn_report001((crnn_s.n_mels, crnn_frames, 1), 4, **options)
 
     def vgg16():
         from mgc_helpers.models import imagenet
@@ -302,12 +302,12 @@ def _gpu_models():
         ("nb04 FFNN on MFCC statistics", ffnn_stats, None),
         ("nb04 FFNN on a flattened 30-s MFCC matrix", ffnn_flat, None),
         ("nb05 recommended CNN 16/32/64", recommended, 24_282),      # its docstring: 10 classes, one channel
-        ("nb05 seed 002's CNN at 128 x 660", seed002, 2_463_114),    # its docstring's sum
-        ("nb05 seed 000's CNN at 96 x 1366", seed000, None),
-        ("nb06 seed 000's LSTM at 96 x 1366", lstm, None),
-        ("nb06 seed 003's GRU", gru(None), None),
+        ("nb05 report 002's CNN at 128 x 660", report002, 2_463_114),    # its docstring's sum
+        ("nb05 report 000's CNN at 96 x 1366", report000, None),
+        ("nb06 report 000's LSTM at 96 x 1366", lstm, None),
+        ("nb06 report 003's GRU", gru(None), None),
         ("nb06 skip-GRU", gru(rnn_s.skip_k), None),
-        ("nb07 seed 001's CRNN at 96 x 1366", crnn_seed, 18_356),    # seed 001's summary, four genres
+        ("nb07 report 001's CRNN at 96 x 1366", crnn_seed, 18_356),    # report 001's summary, four genres
         ("nb08 VGG16 at 224 x 224", vgg16, None),
     ]
 

@@ -1,4 +1,4 @@
-"""Seed 003's segmentation (Algorithms 1-4, equations 1-8) against references and planted truths."""
+"""Report 003's segmentation (Algorithms 1-4, equations 1-8) against references and planted truths."""
 from __future__ import annotations
 
 import numpy as np
@@ -83,7 +83,7 @@ def test_ar_fit_recovers_true_coefficients_like_librosa_lpc():
 
     x, a_true = ar_process([500, 2000], 40000, np.random.default_rng(3))
     a, sigma2 = sg.ar_fit(x, order=4)
-    a_burg = librosa.lpc(x, order=4)  # Burg's method, the other estimator seed 003 allows
+    a_burg = librosa.lpc(x, order=4)  # Burg's method, the other estimator report 003 allows
     np.testing.assert_allclose(a, a_true, atol=0.03)
     np.testing.assert_allclose(a, a_burg, atol=0.03)
     assert isinstance(sigma2, float) and 0 < sigma2 < 1
@@ -307,7 +307,7 @@ def test_regular_intervals_baseline():
     assert sg.regular_intervals(10.0, seconds=4.0)[0][-1].tolist() == [8.0, 10.0]
 
 
-# --------------------------------------------------------------------------- on files: scores and seed 003's experiment
+# --------------------------------------------------------------------------- on files: scores and report 003's experiment
 @pytest.fixture(scope="module")
 def tiny_dataset(tmp_path_factory):
     """Two 'genres' (different AR spectra) x 2 artists x 2 tracks of 6 s with two sections each."""

@@ -19,7 +19,7 @@ __all__ = ["check_n_components", "check_majority_vote"]
 def check_n_components(fn: Callable[[np.ndarray, float], int]) -> None:
     """Check ``fn(explained_variance_ratio, target)``: the fewest leading PCA components reaching ``target``.
 
-    Taught in notebook 03 (seed 004 kept 15 components, 76 % of the variance).
+    Taught in notebook 03 (report 004 kept 15 components, 76 % of the variance).
 
     Raises
     ------

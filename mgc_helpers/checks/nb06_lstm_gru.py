@@ -23,7 +23,7 @@ def _rnn_params(kind: str, n_inputs: int, units: int) -> int:
 def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
     """Check ``fn(kind, n_inputs, units)``: parameters of a Keras LSTM or GRU (``reset_after=False``).
 
-    Taught in notebook 06 (seed 000's LSTM, seed 001's GRUs).
+    Taught in notebook 06 (report 000's LSTM, report 001's GRUs).
 
     Raises
     ------
@@ -42,7 +42,7 @@ def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
             raise _fail(f"{where} you forgot the biases.", "every gate has one bias per unit.")
         if got == expected + 3 * u and kind == "gru":
             raise _fail(f"{where} you counted Keras 3's second recurrent bias.",
-                        "the seeds used Keras 2's GRU (reset_after=False): one bias per gate.")
+                        "the reports used Keras 2's GRU (reset_after=False): one bias per gate.")
         if got == gates * u * d + gates * u or got == gates * (u * d + u):
             raise _fail(f"{where} the recurrent weights are missing.", "each gate also sees the previous state (units x units).")
         if got in (_rnn_params("lstm", d, u), _rnn_params("gru", d, u)) or got == expected // gates:
@@ -58,7 +58,7 @@ def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
 def check_skip_gru_update(fn: Callable[[np.ndarray, np.ndarray, float, int, int], np.ndarray]) -> None:
     """Check ``fn(h_gru, h_skip, alpha, t, k)``: the last line of the skip-GRU update rule.
 
-    Taught in notebook 06 (seed 003's skip-RNN, :class:`mgc_helpers.models.rnn.SkipGRUCell`):
+    Taught in notebook 06 (report 003's skip-RNN, :class:`mgc_helpers.models.rnn.SkipGRUCell`):
     ``h_t = (1 - alpha) * h_gru + alpha * h_skip`` when ``t > k``, else ``h_gru``.
 
     Raises

@@ -16,7 +16,7 @@ __all__ = ["check_conv_params", "check_pooled_length"]
 def check_conv_params(fn: Callable[[int, int, int, int], int]) -> None:
     """Check ``fn(kernel_h, kernel_w, in_channels, filters)``: parameters of a Conv2D with bias.
 
-    Taught in notebook 07 (reading seed 001's summary: 80, 2,080 and 9,248).
+    Taught in notebook 07 (reading report 001's summary: 80, 2,080 and 9,248).
 
     Raises
     ------
@@ -44,7 +44,7 @@ def check_conv_params(fn: Callable[[int, int, int, int], int]) -> None:
 def check_pooled_length(fn: Callable[[int, Sequence[int]], int]) -> None:
     """Check ``fn(n, pools)``: length left after "valid" max pooling by each factor in turn.
 
-    Taught in notebook 07 (seed 001: 1366 frames -> 341 -> 170 -> 85).
+    Taught in notebook 07 (report 001: 1366 frames -> 341 -> 170 -> 85).
 
     Raises
     ------

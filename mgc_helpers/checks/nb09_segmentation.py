@@ -16,7 +16,7 @@ __all__ = ["check_sem_formula", "check_adjacency", "check_eigengap_k"]
 
 @feedback
 def check_sem_formula(fn: Callable[[np.ndarray, float], float]) -> None:
-    """Check ``fn(r_s, sigma2_ref)``: the spectral error measure of equation (2) of seed 003.
+    """Check ``fn(r_s, sigma2_ref)``: the spectral error measure of equation (2) of report 003.
 
     Taught in notebook 09. ``r_s`` is the autocorrelation of the residual (lags 0 … M)
     and ``sigma2_ref`` the noise power of the reference window's AR model.

@@ -241,7 +241,7 @@ def load_tracks(
         (not for FMA). Also ``"filtered"`` (GTZAN), ``"official"`` (FMA), ``"artist"``
         (toy, folder).
     genres : str or list of str, optional, keyword-only
-        FMA: ``"four"`` (seed 001), ``"eight"`` (seed 004) or a list of top genres.
+        FMA: ``"four"`` (report 001), ``"eight"`` (report 004) or a list of top genres.
         Toy: the genres to generate. Not for GTZAN or folders (filter the table).
     seed, fractions : keyword-only
         Seed and train/valid/test shares of computed splits (random, folder).

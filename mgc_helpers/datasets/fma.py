@@ -28,13 +28,13 @@ from .folder import TRACK_COLUMNS, Probe, attach_report, probe_files
 
 __all__ = ["GENRE_SETS", "SIZES", "NO_AUDIO", "read_tracks_csv", "audio_path", "load_fma"]
 
-#: Named genre selections: seed 001's four genres, seed 004's eight (all of FMA small).
+#: Named genre selections: report 001's four genres, report 004's eight (all of FMA small).
 GENRE_SETS: dict[str, tuple[str, ...]] = {
     "four": ("Electronic", "Rock", "Hip-Hop", "Folk"),
     "eight": ("Electronic", "Experimental", "Folk", "Hip-Hop", "Instrumental", "International", "Pop", "Rock"),
 }
-GENRE_SETS["seed001"] = GENRE_SETS["four"]
-GENRE_SETS["seed004"] = GENRE_SETS["eight"]
+GENRE_SETS["report001"] = GENRE_SETS["four"]
+GENRE_SETS["report004"] = GENRE_SETS["eight"]
 #: Subsets in increasing size; each contains the smaller ones.
 SIZES = ("small", "medium", "large")
 _SPLIT_NAMES = {"training": "train", "validation": "valid", "test": "test"}
@@ -112,7 +112,7 @@ def load_fma(
     size : {"small", "medium"}, keyword-only
         Which subset (medium includes small).
     genres : str or sequence of str, optional, keyword-only
-        ``"four"`` (seed 001: Electronic, Rock, Hip-Hop, Folk), ``"eight"`` (seed
+        ``"four"`` (report 001: Electronic, Rock, Hip-Hop, Folk), ``"eight"`` (seed
         004: FMA small's eight), a list of top genres, or ``None`` for all.
     split : {"default", "official"}, keyword-only
         FMA's official split (the only one offered: it is artist-disjoint).

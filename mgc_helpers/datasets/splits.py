@@ -108,7 +108,7 @@ def stratified_split(
 ) -> np.ndarray:
     """A random split, stratified by genre, that ignores artists: for comparison only.
 
-    Used in notebook 03 to show how much a leaky split inflates accuracy (seed 000's
+    Used in notebook 03 to show how much a leaky split inflates accuracy (report 000's
     99.88 %). Within each genre the tracks are shuffled with ``seed`` and cut at the
     given fractions.
 

@@ -1,13 +1,13 @@
-"""Convolutional networks on log-mel "images": seeds 002 and 000, and the course's recommended CNN.
+"""Convolutional networks on log-mel "images": reports 002 and 000, and the course's recommended CNN.
 
 Taught in notebook 05. Inputs have shape ``(n_bands, n_frames, 1)``: mel bands (low to
 high) by frames (time), one channel, standardised per band
 (:class:`mgc_helpers.segments.Standardizer`).
 
-- :func:`seed002_cnn` — seed 002 (GTZAN on Colab): 128 x 660 mel input, conv 16 3x3 ->
+- :func:`report002_cnn` — report 002 (GTZAN on Colab): 128 x 660 mel input, conv 16 3x3 ->
   max-pool 2x4 -> conv 32 3x3 -> max-pool 2x4 -> dense 64 -> softmax, ReLU, dropout
   (68 % test, 84 % train).
-- :func:`seed000_cnn` — seed 000: four blocks of conv (32, then 64 filters, 4x4 kernel,
+- :func:`report000_cnn` — report 000: four blocks of conv (32, then 64 filters, 4x4 kernel,
   4x4 stride, "same" padding, ReLU) + max-pool 2x2 + dropout 0.5, flatten, dense, softmax;
   Adam with learning rate 0.003 (its 99.88 % comes from a leaky evaluation: notebook 03).
 - :func:`recommended_cnn` — the course's small modern CNN: conv-batch-norm-ReLU blocks with
@@ -25,27 +25,27 @@ from .._tensorflow import import_keras
 keras = import_keras()
 layers = keras.layers
 
-__all__ = ["seed002_cnn", "seed000_cnn", "recommended_cnn", "SEED000_LEARNING_RATE", "pool_padding"]
+__all__ = ["report002_cnn", "report000_cnn", "recommended_cnn", "REPORT000_LEARNING_RATE", "pool_padding"]
 
-#: Seed 000's Adam learning rate (it first tried 0.0003, which "proved to be too small").
-SEED000_LEARNING_RATE = 0.003
+#: Report 000's Adam learning rate (it first tried 0.0003, which "proved to be too small").
+REPORT000_LEARNING_RATE = 0.003
 
 
-def seed002_cnn(
+def report002_cnn(
     input_shape: Sequence[int] = (128, 660, 1),
     n_classes: int = 10,
     *,
     dropout: float = 0.3,
-    name: str = "seed002_cnn",
+    name: str = "report002_cnn",
 ) -> keras.Model:
-    """Seed 002's CNN: conv16 3x3 -> max-pool 2x4 -> conv32 3x3 -> max-pool 2x4 -> dense 64 -> softmax.
+    """Report 002's CNN: conv16 3x3 -> max-pool 2x4 -> conv32 3x3 -> max-pool 2x4 -> dense 64 -> softmax.
 
     Taught in notebook 05. Convolutions use Keras' default "valid" padding and ReLU; the
     seed says only that "dropout was also used", so dropout (rate ``dropout``) follows the
     flattened features and the dense layer. Parameters at 128 x 660 and 10 classes:
     160 + 4,640 + 2,457,664 + 650 = **2,463,114**, 99.8 % of them in the dense layer that reads
     the 30 x 40 x 32 = 38,400 flattened values: the reason this network over-fits GTZAN after
-    15–20 epochs (seed 002's own observation).
+    15–20 epochs (report 002's own observation).
 
     Parameters
     ----------
@@ -76,26 +76,26 @@ def seed002_cnn(
 def pool_padding(height: int, width: int, pool: Sequence[int] = (2, 2)) -> str:
     """``"valid"`` if a ``pool`` max-pooling fits a ``height x width`` map, else ``"same"``.
 
-    Used by :func:`seed000_cnn` (notebook 05): "valid" pooling of a map smaller than the pool
+    Used by :func:`report000_cnn` (notebook 05): "valid" pooling of a map smaller than the pool
     would have no output at all; "same" pooling pads it and keeps at least one value.
     """
     return "valid" if height >= pool[0] and width >= pool[1] else "same"
 
 
-def seed000_cnn(
+def report000_cnn(
     input_shape: Sequence[int] = (96, 1366, 1),
     n_classes: int = 10,
     *,
     filters: Sequence[int] = (32, 64, 64, 64),
     dense_units: int = 64,
     dropout: float = 0.5,
-    name: str = "seed000_cnn",
+    name: str = "report000_cnn",
 ) -> keras.Model:
-    """Seed 000's CNN: 4 x [conv 4x4 stride 4 "same" ReLU -> max-pool 2x2 -> dropout 0.5] -> flatten -> dense -> softmax.
+    """Report 000's CNN: 4 x [conv 4x4 stride 4 "same" ReLU -> max-pool 2x2 -> dropout 0.5] -> flatten -> dense -> softmax.
 
-    Taught in notebook 05. Train it with Adam at :data:`SEED000_LEARNING_RATE` (0.003).
+    Taught in notebook 05. Train it with Adam at :data:`REPORT000_LEARNING_RATE` (0.003).
     Each block divides both axes by 4 (the strided convolution) and then by 2 (the pooling),
-    so by 8 in all: the seed's 96 x 1366 input becomes 12 x 171 after block 1, 1 x 21 after
+    so by 8 in all: the report's 96 x 1366 input becomes 12 x 171 after block 1, 1 x 21 after
     block 2 (the convolution leaves 3 x 43), 1 x 3 after block 3 (the convolution leaves 1 x 6:
     a single band, smaller than the pool) and 1 x 1 after block 4. **Where the described shapes collapse** (a
     map smaller than the 2 x 2 pool, which "valid" pooling would reduce to nothing) the pooling
@@ -152,7 +152,7 @@ def recommended_cnn(
       learning rate);
     - **global average pooling** instead of Flatten: every filter's map is averaged over
       bands and time, so the classifier has ``filters[-1] * n_classes`` weights instead of
-      millions (seed 002's dense layer), and the network accepts any crop length;
+      millions (report 002's dense layer), and the network accepts any crop length;
     - dropout before the classifier.
 
     With the defaults, one input channel and 10 classes: 24,282 parameters, 24,058 of them

@@ -1,9 +1,9 @@
-"""Seed 001's convolutional recurrent network (CRNN, after Choi et al. 2017), layer for layer.
+"""Report 001's convolutional recurrent network (CRNN, after Choi et al. 2017), layer for layer.
 
-Taught in notebook 07. Seed 001 classified four FMA genres (Electronic, Rock, Hip-Hop,
+Taught in notebook 07. Report 001 classified four FMA genres (Electronic, Rock, Hip-Hop,
 Folk) from 96-band log-mel spectrograms of 29.12-s clips (96 x 1366 frames, hop 512 at
-22050 Hz) and printed its Keras summary (18,356 parameters). :func:`crnn_seed001`
-rebuilds that table exactly; :data:`SEED001_TABLE` holds it and
+22050 Hz) and printed its Keras summary (18,356 parameters). :func:`crnn_report001`
+rebuilds that table exactly; :data:`REPORT001_TABLE` holds it and
 :func:`compare_with_seed` puts the two side by side.
 
 Reading the table line by line
@@ -35,7 +35,7 @@ output      (4,)                            516      128 x 4 + 4
 
 Total 18,356 = 18,196 trainable + 160 non-trainable (the moving means and variances of
 the three batch norms: 2 x (16 + 32 + 32)). The kernel sizes are not printed by Keras
-but follow from the parameter counts, and they agree with seed 001's table of FMA-medium
+but follow from the parameter counts, and they agree with report 001's table of FMA-medium
 variants ("16 F (2,2) 32 F (2,2) 32 F (3,3)"). Keras 2's GRU had no second recurrent
 bias (``reset_after=False``); Keras 3's default (``True``) would give 2,400 + 1,632.
 
@@ -43,7 +43,7 @@ Layout and two faithful quirks
 ------------------------------
 * The course uses channels-last images ``(96, frames, 1)`` (TensorFlow's CPU
   convolutions do not support channels-first); the permute ``(2, 3, 1)`` brings the
-  tensor to exactly the seed's ``(time, channels, frequency)`` order, so every shape
+  tensor to exactly the report's ``(time, channels, frequency)`` order, so every shape
   and parameter matches.
 * The reshape of ``(85, 32, 6)`` to ``(510, 32)`` reads memory in order, so one "step"
   of the GRU is 32 consecutive (channel, frequency) values of one time frame, not one
@@ -57,9 +57,9 @@ channel=0`` for one input channel of a deeper layer).
 
 Variants
 --------
-``activation="relu", dropout_type="dropout"`` (default) or seed 001's self-normalising
+``activation="relu", dropout_type="dropout"`` (default) or report 001's self-normalising
 variant ``activation="selu", dropout_type="alpha"`` (SELU, LeCun-normal initialisation,
-AlphaDropout; :func:`crnn_selu`). :data:`FMA_MEDIUM_VARIANTS` holds the seed's table of
+AlphaDropout; :func:`crnn_selu`). :data:`FMA_MEDIUM_VARIANTS` holds the report's table of
 FMA-medium experiments; :func:`crnn_variant` builds any row of it.
 
 References
@@ -81,26 +81,26 @@ keras = import_keras()
 layers = keras.layers
 
 __all__ = [
-    "SEED001_INPUT_SHAPE",
-    "SEED001_TABLE",
-    "SEED001_TOTAL_PARAMS",
+    "REPORT001_INPUT_SHAPE",
+    "REPORT001_TABLE",
+    "REPORT001_TOTAL_PARAMS",
     "TOY_OPTIONS",
     "CrnnVariant",
     "FMA_MEDIUM_VARIANTS",
-    "crnn_seed001",
+    "crnn_report001",
     "crnn_selu",
     "crnn_variant",
     "summary_table",
     "compare_with_seed",
 ]
 
-#: Seed 001's input: 96 mel bands x 1366 frames (29.12 s at hop 512, 22050 Hz), one channel.
-SEED001_INPUT_SHAPE = (96, 1366, 1)
-#: Seed 001's model.count_params() for four classes.
-SEED001_TOTAL_PARAMS = 18_356
+#: Report 001's input: 96 mel bands x 1366 frames (29.12 s at hop 512, 22050 Hz), one channel.
+REPORT001_INPUT_SHAPE = (96, 1366, 1)
+#: Report 001's model.count_params() for four classes.
+REPORT001_TOTAL_PARAMS = 18_356
 
-#: Seed 001's Keras summary, line by line: (name, type, output shape without the batch axis, params).
-SEED001_TABLE: tuple[tuple[str, str, tuple[int, ...], int], ...] = (
+#: Report 001's Keras summary, line by line: (name, type, output shape without the batch axis, params).
+REPORT001_TABLE: tuple[tuple[str, str, tuple[int, ...], int], ...] = (
     ("input_1", "InputLayer", (1, 96, 1366), 0),
     ("conv1", "Conv2D", (16, 96, 1366), 80),
     ("bn1", "BatchNormalization", (16, 96, 1366), 64),
@@ -124,23 +124,23 @@ SEED001_TABLE: tuple[tuple[str, str, tuple[int, ...], int], ...] = (
 )
 
 
-#: Options of :func:`crnn_seed001` for the toy run of notebook 07 (3-s crops, 64 bands x 65 frames):
-#: the seed's convolution blocks, then one GRU step per frame (``reshape="time"``: 4 steps of
+#: Options of :func:`crnn_report001` for the toy run of notebook 07 (3-s crops, 64 bands x 65 frames):
+#: the report's convolution blocks, then one GRU step per frame (``reshape="time"``: 4 steps of
 #: 4 bands x 32 channels), one GRU of 32 units and dropout 0.3 against over-fitting the training artists.
 TOY_OPTIONS: dict[str, Any] = {
     "reshape": "time",
     "gru_units": (32,),
     "dropout": 0.3,
-    "name": "crnn_seed001_toy",
+    "name": "crnn_report001_toy",
 }
 
 
 @dataclass(frozen=True)
 class CrnnVariant:
-    """One row of seed 001's FMA-medium table (taught in notebook 07).
+    """One row of report 001's FMA-medium table (taught in notebook 07).
 
-    ``kernel_sizes`` are the "(2,2) ... (3,3)" of the seed's table (they match the
-    parameter counts of its summary); ``reported_accuracy`` is the seed's test accuracy
+    ``kernel_sizes`` are the "(2,2) ... (3,3)" of the report's table (they match the
+    parameter counts of its summary); ``reported_accuracy`` is the report's test accuracy
     on four FMA-medium genres, in percent.
     """
 
@@ -154,7 +154,7 @@ class CrnnVariant:
     reported_accuracy: float
 
 
-#: Seed 001's table "Experimental Results - FMA Medium Dataset", one entry per row.
+#: Report 001's table "Experimental Results - FMA Medium Dataset", one entry per row.
 FMA_MEDIUM_VARIANTS: dict[str, CrnnVariant] = {
     v.name: v
     for v in (
@@ -165,8 +165,8 @@ FMA_MEDIUM_VARIANTS: dict[str, CrnnVariant] = {
 }
 
 
-def crnn_seed001(
-    input_shape: Sequence[int] = SEED001_INPUT_SHAPE,
+def crnn_report001(
+    input_shape: Sequence[int] = REPORT001_INPUT_SHAPE,
     n_classes: int = 4,
     *,
     conv_filters: Sequence[int] = (16, 32, 32),
@@ -180,20 +180,20 @@ def crnn_seed001(
     reshape: str = "seed",
     reset_after: bool = False,
     bn_momentum: float = 0.9,
-    name: str = "crnn_seed001",
+    name: str = "crnn_report001",
 ) -> keras.Model:
-    """Seed 001's CRNN: 3 x (conv, batch norm, max pool, dropout) -> permute/reshape -> GRUs -> dense -> softmax.
+    """Report 001's CRNN: 3 x (conv, batch norm, max pool, dropout) -> permute/reshape -> GRUs -> dense -> softmax.
 
     Taught in notebook 07. With the defaults and four classes, ``count_params()`` is
-    exactly 18,356 like the seed's summary (:data:`SEED001_TABLE`; layer names too).
+    exactly 18,356 like the report's summary (:data:`REPORT001_TABLE`; layer names too).
 
     Parameters
     ----------
     input_shape : (n_mels, n_frames, 1)
-        Seed 001: ``(96, 1366, 1)``. Shorter inputs work as long as the three poolings
+        Report 001: ``(96, 1366, 1)``. Shorter inputs work as long as the three poolings
         leave at least one frame and one band (e.g. 96 x 129 for 3-s crops).
     n_classes : int
-        Softmax units (seed 001: 4 FMA genres).
+        Softmax units (report 001: 4 FMA genres).
     conv_filters, kernel_sizes, pool_sizes : keyword-only
         The three convolution blocks ("same" convolutions, "valid" max pooling).
     gru_units : sequence of int, keyword-only
@@ -204,7 +204,7 @@ def crnn_seed001(
         Of the convolutions and the hidden dense layer; ``"selu"`` also switches to
         LeCun-normal initialisation.
     dropout_type : {"dropout", "alpha"}, keyword-only
-        ``keras.layers.Dropout`` or ``keras.layers.AlphaDropout`` (seed 001's summary).
+        ``keras.layers.Dropout`` or ``keras.layers.AlphaDropout`` (report 001's summary).
     dropout : float, keyword-only
         Rate of the four dropout layers.
     reshape : {"seed", "time", "pool"}, keyword-only
@@ -214,7 +214,7 @@ def crnn_seed001(
         ``channels`` values (Choi et al.'s own CRNN pools frequency down to 1; tolerant
         to shifts in pitch).
     reset_after : bool, keyword-only
-        GRU flavour; ``False`` is Keras 2's (and the seed's) GRU.
+        GRU flavour; ``False`` is Keras 2's (and the report's) GRU.
     bn_momentum : float, keyword-only
         Momentum of the batch norms' moving averages. 0.9 rather than Keras' 0.99: a toy
         run has only a few hundred steps, and with 0.99 the moving statistics used at
@@ -250,7 +250,7 @@ def crnn_seed001(
         x = drop(dropout, name=f"dropout{i}")(x)
     channels = int(x.shape[3])
     if reshape == "seed":
-        x = layers.Permute((2, 3, 1), name="permute_1")(x)  # (time, channels, freq), the seed's order
+        x = layers.Permute((2, 3, 1), name="permute_1")(x)  # (time, channels, freq), the report's order
         x = layers.Reshape((time * freq, channels), name="reshape_1")(x)
     elif reshape == "time":
         x = layers.Permute((2, 1, 3), name="permute_1")(x)  # (time, freq, channels)
@@ -266,23 +266,23 @@ def crnn_seed001(
     return keras.Model(inputs, outputs, name=name)
 
 
-def crnn_selu(input_shape: Sequence[int] = SEED001_INPUT_SHAPE, n_classes: int = 4, **options: Any) -> keras.Model:
-    """Seed 001's self-normalising CRNN: SELU activations, LeCun-normal weights, AlphaDropout.
+def crnn_selu(input_shape: Sequence[int] = REPORT001_INPUT_SHAPE, n_classes: int = 4, **options: Any) -> keras.Model:
+    """Report 001's self-normalising CRNN: SELU activations, LeCun-normal weights, AlphaDropout.
 
-    Taught in notebook 07. Same table and 18,356 parameters as :func:`crnn_seed001`;
+    Taught in notebook 07. Same table and 18,356 parameters as :func:`crnn_report001`;
     ``options`` are passed on to it.
     """
-    options = {"activation": "selu", "dropout_type": "alpha", "name": "crnn_seed001_selu", **options}
-    return crnn_seed001(input_shape, n_classes, **options)
+    options = {"activation": "selu", "dropout_type": "alpha", "name": "crnn_report001_selu", **options}
+    return crnn_report001(input_shape, n_classes, **options)
 
 
 def crnn_variant(
     variant: str | CrnnVariant,
-    input_shape: Sequence[int] = SEED001_INPUT_SHAPE,
+    input_shape: Sequence[int] = REPORT001_INPUT_SHAPE,
     n_classes: int = 4,
     **options: Any,
 ) -> keras.Model:
-    """Build one row of seed 001's FMA-medium table (:data:`FMA_MEDIUM_VARIANTS`).
+    """Build one row of report 001's FMA-medium table (:data:`FMA_MEDIUM_VARIANTS`).
 
     Taught in notebook 07.
 
@@ -292,9 +292,9 @@ def crnn_variant(
         A key of :data:`FMA_MEDIUM_VARIANTS` (``"relu_gru16"``, ``"selu_2gru8"``,
         ``"selu_2gru16"``) or a :class:`CrnnVariant`.
     input_shape, n_classes
-        As :func:`crnn_seed001`.
+        As :func:`crnn_report001`.
     **options
-        Further keyword arguments of :func:`crnn_seed001` (``dropout=...``).
+        Further keyword arguments of :func:`crnn_report001` (``dropout=...``).
 
     Returns
     -------
@@ -308,11 +308,11 @@ def crnn_variant(
                     gru_units=variant.gru_units, dense_units=variant.dense_units,
                     activation=variant.activation, dropout_type=variant.dropout_type,
                     name=f"crnn_{variant.name}")
-    return crnn_seed001(input_shape, n_classes, **{**settings, **options})
+    return crnn_report001(input_shape, n_classes, **{**settings, **options})
 
 
 def _channels_first(shape: tuple[int | None, ...], layer: layers.Layer) -> tuple[int, ...]:
-    """Output shape in the seed's channels-first convention (images only)."""
+    """Output shape in the report's channels-first convention (images only)."""
     dims = tuple(int(d) for d in shape[1:])
     if len(dims) == 3 and not isinstance(layer, (layers.Permute, layers.Reshape)):
         return (dims[2], dims[0], dims[1])
@@ -323,7 +323,7 @@ def summary_table(model: keras.Model) -> "pd.DataFrame":  # noqa: F821 (pandas i
     """The model's Keras summary as a table: name, type, output shape (channels first), params.
 
     Taught in notebook 07. Images are reported as ``(channels, bands, frames)`` like
-    seed 001's Theano-style summary, so the rows can be compared with :data:`SEED001_TABLE`.
+    report 001's Theano-style summary, so the rows can be compared with :data:`REPORT001_TABLE`.
 
     Returns
     -------
@@ -345,10 +345,10 @@ def summary_table(model: keras.Model) -> "pd.DataFrame":  # noqa: F821 (pandas i
 
 
 def compare_with_seed(model: keras.Model) -> "pd.DataFrame":  # noqa: F821
-    """Seed 001's summary next to ``model``'s, row by row, with a ``match`` column.
+    """Report 001's summary next to ``model``'s, row by row, with a ``match`` column.
 
     Taught in notebook 07. ``match`` is True where name, output shape and parameter count
-    agree (the layer type may differ: Dropout vs the seed's AlphaDropout).
+    agree (the layer type may differ: Dropout vs the report's AlphaDropout).
 
     Returns
     -------
@@ -357,7 +357,7 @@ def compare_with_seed(model: keras.Model) -> "pd.DataFrame":  # noqa: F821
     import pandas as pd
 
     ours = summary_table(model)
-    seed = pd.DataFrame(SEED001_TABLE, columns=["name", "type", "output_shape", "params"])
+    seed = pd.DataFrame(REPORT001_TABLE, columns=["name", "type", "output_shape", "params"])
     n = max(len(ours), len(seed))
     ours, seed = ours.reindex(range(n)), seed.reindex(range(n))
     table = pd.DataFrame({

@@ -1,12 +1,12 @@
-"""Feed-forward (fully connected) networks: seeds 002 and 004.
+"""Feed-forward (fully connected) networks: reports 002 and 004.
 
 Taught in notebook 04. A feed-forward network (a multi-layer perceptron) sees its input as
 one long vector: a clip's 57 summary features, or a whole MFCC matrix flattened. It has no
 notion of neighbouring frames or bands, which is exactly what the CNN of notebook 05 adds.
 
-- Seed 004: "3 fully connected layers, with the first two followed by dropout layers and
+- Report 004: "3 fully connected layers, with the first two followed by dropout layers and
   activation layers" (35.4 % on FMA small, 8 genres).
-- Seed 002: an FFNN on MFCCs, "training score 69 %, test score 45 %" on GTZAN, before its CNN.
+- Report 002: an FFNN on MFCCs, "training score 69 %, test score 45 %" on GTZAN, before its CNN.
 
 Importing this module imports Keras.
 """
@@ -35,7 +35,7 @@ def build_ffnn(
 ) -> keras.Model:
     """A feed-forward classifier: Flatten -> [Dense -> Activation -> Dropout] x len(units) -> Dense softmax.
 
-    Taught in notebook 04. With the default two hidden layers this is seed 004's network:
+    Taught in notebook 04. With the default two hidden layers this is report 004's network:
     **three** fully connected layers (two hidden + the softmax output), the first two
     followed by an activation and dropout. ``l2`` adds the weight penalty
     :math:`\\lambda \\sum w^2` to the loss for every Dense kernel (L2 regularisation, "weight

@@ -1,11 +1,11 @@
-"""ImageNet backbones on spectrogram images: VGG16, ResNet50, MobileNetV2 (seeds 003 and 004).
+"""ImageNet backbones on spectrogram images: VGG16, ResNet50, MobileNetV2 (reports 003 and 004).
 
 Taught in notebook 08 (transfer learning). A log-mel spectrogram becomes a 3-channel
 "image" (:func:`spectrogram_image`), a ``keras.applications`` network pretrained on
-ImageNet extracts features, and a new head classifies genres: seed 003's 256-128-64
-dense layers. Training goes in two phases (seed 004): first the head alone on the frozen
+ImageNet extracts features, and a new head classifies genres: report 003's 256-128-64
+dense layers. Training goes in two phases (report 004): first the head alone on the frozen
 backbone, then the top blocks unfrozen at a lower learning rate (:func:`two_phase_fit`);
-seed 003 adds cyclical learning rates and the 1cycle policy, the course's one copy of which
+report 003 adds cyclical learning rates and the 1cycle policy, the course's one copy of which
 is :class:`mgc_helpers.training.CyclicSchedule` and :func:`mgc_helpers.training.one_cycle_schedule`.
 
 ``weights="imagenet"`` downloads the weights (Keras caches them in ``~/.keras``) when the
@@ -174,7 +174,7 @@ def build_classifier(
     dropout: float = 0.5,
     pooling: str = "avg",
 ) -> "keras.Model":
-    """Backbone (frozen) + seed 003's dense head ``256-128-64`` + softmax over ``n_classes``.
+    """Backbone (frozen) + report 003's dense head ``256-128-64`` + softmax over ``n_classes``.
 
     Taught in notebook 08. The backbone starts frozen (phase 1 of :func:`two_phase_fit`)
     and runs in inference mode (its batch norms keep the ImageNet statistics).
@@ -189,7 +189,7 @@ def build_classifier(
     weights : "imagenet" or None, keyword-only
         See :func:`load_backbone` (tests use ``None``).
     head : sequence of int, keyword-only
-        Units of the ReLU dense layers of the head (seed 003: 256-128-64).
+        Units of the ReLU dense layers of the head (report 003: 256-128-64).
     dropout : float, keyword-only
         Dropout after each head layer.
     pooling : {"avg", "flatten"}, keyword-only
@@ -215,7 +215,7 @@ def build_classifier(
 def unfreeze_top(model: "keras.Model", *, backbone: str, n_blocks: int = 1) -> list[str]:
     """Make the top ``n_blocks`` blocks of the backbone trainable (batch norms stay frozen); return their names.
 
-    Taught in notebook 08 (phase 2 of seed 004). ``model`` is from :func:`build_classifier`
+    Taught in notebook 08 (phase 2 of report 004). ``model`` is from :func:`build_classifier`
     (or the backbone itself). Recompile afterwards, with a lower learning rate.
     """
     keras = import_keras()
@@ -249,7 +249,7 @@ def two_phase_fit(
     callbacks: Sequence[Any] = (),
     verbose: int = 0,
 ) -> tuple[Any, Any]:
-    """Seed 004's recipe: train the head on the frozen backbone, then fine-tune its top blocks at a lower rate.
+    """Report 004's recipe: train the head on the frozen backbone, then fine-tune its top blocks at a lower rate.
 
     Taught in notebook 08.
 

@@ -1,4 +1,4 @@
-"""Recurrent networks on spectrogram "images": seed 000's LSTM, seed 003's GRU and skip-RNN.
+"""Recurrent networks on spectrogram "images": report 000's LSTM, report 003's GRU and skip-RNN.
 
 Taught in notebook 06 (LSTM and GRU). Every builder takes the course's input layout, a
 log-mel or MFCC image of shape ``(n_bands, n_frames, 1)``, and turns it into a sequence
@@ -8,25 +8,25 @@ internally with :func:`to_sequence`:
   vector of ``n_bands`` values. Time runs along the recurrence, which is what a
   recurrent network is for; the sequence length grows with the clip, the input size
   does not.
-* ``time_axis="bands"`` (seed 000's layout): seed 000 fed its LSTM 96 steps of 1366
+* ``time_axis="bands"`` (report 000's layout): report 000 fed its LSTM 96 steps of 1366
   values, i.e. it walked *up the mel bands* and saw a whole 30-s clip at every step.
   It works as a big feature extractor, but the "memory" runs over frequency, not time.
 
 Builders
 --------
-:func:`lstm_seed000`
+:func:`lstm_report000`
     LSTM(128, dropout 0.05, recurrent dropout 0.35, return sequences) -> LSTM(32, same
-    dropouts) -> softmax (seed 000, section 4.3).
-:func:`gru_seed003`
-    GRU -> dense (ReLU) -> softmax on MFCCs (seed 003, section 4.4: "an RNN with GRU
+    dropouts) -> softmax (report 000, section 4.3).
+:func:`gru_report003`
+    GRU -> dense (ReLU) -> softmax on MFCCs (report 003, section 4.4: "an RNN with GRU
     cells and two fully connected layers on top of it"); ``skip=k`` swaps the GRU for the
     skip-RNN below.
 :func:`skip_gru`
-    Seed 003's skip-RNN as a layer: ``keras.layers.RNN(SkipGRUCell(...))``.
+    Report 003's skip-RNN as a layer: ``keras.layers.RNN(SkipGRUCell(...))``.
 
 The skip-RNN update rule (:class:`SkipGRUCell`)
 -----------------------------------------------
-Seed 003 only says "a regular RNN (GRU here) cell where we add skip connections for the
+Report 003 only says "a regular RNN (GRU here) cell where we add skip connections for the
 hidden state ... The length of the skip (k) is a hyper parameter". This module
 implements the following rule, for steps ``t = 1, ..., T`` with ``h_0 = 0``; the GRU part
 is exactly Keras' ``GRU(reset_after=False)`` (gate order z, r, candidate; same weight
@@ -44,15 +44,15 @@ layout, so a skip cell with ``k >= T`` or ``alpha = 0`` reproduces ``keras.layer
 So the state carried to the next step is a fixed convex mix of the ordinary GRU update
 and the state ``k`` steps back (``alpha = 0.5`` by default). Being convex, it keeps
 ``|h_t| <= 1`` like a GRU; it gives gradients a short path over ``k`` steps and makes
-the state change more slowly, which acts as a regulariser (seed 003 reports lower
+the state change more slowly, which acts as a regulariser (report 003 reports lower
 training accuracy at unchanged validation accuracy). The cell keeps the last ``k``
 states in a ring buffer (its recurrent state has ``k * units + 1`` numbers per example:
 the buffer and a step counter).
 
 References
 ----------
-J. Dean, N. Koch-Gallup, S. Cheng: seed 000 (LSTM on GTZAN, 88.9% on a random 80/20
-split of clips). Seed 003, sections 4.4 and 6 (GRU on MFCC, 40.3% on GTZAN; skip-RNN).
+J. Dean, N. Koch-Gallup, S. Cheng: report 000 (LSTM on GTZAN, 88.9% on a random 80/20
+split of clips). Report 003, sections 4.4 and 6 (GRU on MFCC, 40.3% on GTZAN; skip-RNN).
 K. Cho et al., "Learning phrase representations using RNN encoder-decoder", 2014 (GRU).
 """
 from __future__ import annotations
@@ -71,8 +71,8 @@ __all__ = [
     "SkipGRUCell",
     "skip_gru",
     "skip_gru_step",
-    "lstm_seed000",
-    "gru_seed003",
+    "lstm_report000",
+    "gru_report003",
 ]
 
 
@@ -87,7 +87,7 @@ def to_sequence(x: Any, *, time_axis: str = "frames", name: str = "to_sequence")
         Output of an ``Input(shape=(n_bands, n_frames, 1))``.
     time_axis : {"frames", "bands"}, keyword-only
         ``"frames"``: ``(batch, n_frames, n_bands)``, one step per frame (the course).
-        ``"bands"``: ``(batch, n_bands, n_frames)``, one step per mel band (seed 000).
+        ``"bands"``: ``(batch, n_bands, n_frames)``, one step per mel band (report 000).
     name : str, keyword-only
         Prefix of the layer names.
 
@@ -106,7 +106,7 @@ def to_sequence(x: Any, *, time_axis: str = "frames", name: str = "to_sequence")
 
 @keras.saving.register_keras_serializable(package="mgc_helpers")
 class SkipGRUCell(layers.Layer):
-    """A GRU cell whose new state is mixed with the state ``k`` steps back (seed 003's skip-RNN).
+    """A GRU cell whose new state is mixed with the state ``k`` steps back (report 003's skip-RNN).
 
     Taught in notebook 06. Update rule (see the module docstring for the GRU gates):
     ``h_t = (1 - alpha) * gru(x_t, h_{t-1}) + alpha * h_{t-k}`` for ``t > k``, plain GRU
@@ -183,7 +183,7 @@ class SkipGRUCell(layers.Layer):
 
 def skip_gru(units: int, *, k: int = 4, alpha: float = 0.5, return_sequences: bool = False,
              name: str | None = None) -> layers.RNN:
-    """Seed 003's skip-RNN layer: ``keras.layers.RNN(SkipGRUCell(units, k=k, alpha=alpha))``.
+    """Report 003's skip-RNN layer: ``keras.layers.RNN(SkipGRUCell(units, k=k, alpha=alpha))``.
 
     Taught in notebook 06.
 
@@ -239,7 +239,7 @@ def skip_gru_step(
     return h
 
 
-def lstm_seed000(
+def lstm_report000(
     input_shape: Sequence[int],
     n_classes: int,
     *,
@@ -247,17 +247,17 @@ def lstm_seed000(
     dropout: float = 0.05,
     recurrent_dropout: float = 0.35,
     time_axis: str = "frames",
-    name: str = "lstm_seed000",
+    name: str = "lstm_report000",
 ) -> keras.Model:
-    """Seed 000's LSTM: LSTM(128, return sequences) -> LSTM(32) -> softmax.
+    """Report 000's LSTM: LSTM(128, return sequences) -> LSTM(32) -> softmax.
 
     Taught in notebook 06. Both LSTMs use dropout 0.05 on their inputs and recurrent
-    dropout 0.35 on their states, as in seed 000 (section 4.3).
+    dropout 0.35 on their states, as in report 000 (section 4.3).
 
     Parameters
     ----------
     input_shape : (n_bands, n_frames, 1)
-        The course's image layout (seed 000: 96 x 1366).
+        The course's image layout (report 000: 96 x 1366).
     n_classes : int
         Number of genres (softmax units).
     units : sequence of int, keyword-only
@@ -265,7 +265,7 @@ def lstm_seed000(
     dropout, recurrent_dropout : float, keyword-only
         As ``keras.layers.LSTM``.
     time_axis : {"frames", "bands"}, keyword-only
-        See :func:`to_sequence` (seed 000 used ``"bands"``).
+        See :func:`to_sequence` (report 000 used ``"bands"``).
     name : str, keyword-only
 
     Returns
@@ -282,7 +282,7 @@ def lstm_seed000(
     return keras.Model(inputs, outputs, name=name)
 
 
-def gru_seed003(
+def gru_report003(
     input_shape: Sequence[int],
     n_classes: int,
     *,
@@ -294,9 +294,9 @@ def gru_seed003(
     time_axis: str = "frames",
     name: str | None = None,
 ) -> keras.Model:
-    """Seed 003's GRU on MFCCs: GRU -> dense (ReLU) -> dropout -> softmax; ``skip=k`` makes it a skip-RNN.
+    """Report 003's GRU on MFCCs: GRU -> dense (ReLU) -> dropout -> softmax; ``skip=k`` makes it a skip-RNN.
 
-    Taught in notebook 06. Seed 003 (section 4.4) trained "an RNN with GRU cells and two
+    Taught in notebook 06. Report 003 (section 4.4) trained "an RNN with GRU cells and two
     fully connected layers on top of it" on MFCCs, one time step per analysis window
     (40.3% validation accuracy on GTZAN). Unit counts are not given in the seed; these
     defaults are small enough for a CPU.
@@ -310,7 +310,7 @@ def gru_seed003(
     dense_units : int, keyword-only
         The first of the two dense layers.
     dropout : float, keyword-only
-        Dropout between the two dense layers (seed 003's "deeper network with Dropout").
+        Dropout between the two dense layers (report 003's "deeper network with Dropout").
     skip : int or None, keyword-only
         ``None``: ``keras.layers.GRU(reset_after=False)``. An int ``k``: :class:`SkipGRUCell`
         with skip length ``k`` and weight ``alpha``.
@@ -318,7 +318,7 @@ def gru_seed003(
         Skip weight (only with ``skip``).
     time_axis : {"frames", "bands"}, keyword-only
     name : str or None, keyword-only
-        Defaults to ``"gru_seed003"`` or ``"skip_gru_k<k>"``.
+        Defaults to ``"gru_report003"`` or ``"skip_gru_k<k>"``.
 
     Returns
     -------
@@ -334,5 +334,5 @@ def gru_seed003(
     x = layers.Dense(dense_units, activation="relu", name="dense")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
     outputs = layers.Dense(n_classes, activation="softmax", name="output")(x)
-    default = "gru_seed003" if skip is None else f"skip_gru_k{skip}"
+    default = "gru_report003" if skip is None else f"skip_gru_k{skip}"
     return keras.Model(inputs, outputs, name=name or default)

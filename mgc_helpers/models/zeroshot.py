@@ -11,7 +11,7 @@ The tables (:data:`TAG_TABLE`)
 ------------------------------
 For each tagger (``"MSD"``: the Million Song Dataset / last.fm tags, ``"MTT"``: MagnaTagATune)
 and each genre of the course's genre sets (:data:`GENRE_SETS`: GTZAN's ten, which the toy data
-shares; FMA small's eight; seed 001's four FMA genres), the tags that *name* the genre or one of
+shares; FMA small's eight; report 001's four FMA genres), the tags that *name* the genre or one of
 its sub-genres. **The tags were chosen from what they mean (the tag names, and what last.fm and
 Magnatune use them for), before any clip was scored, and were never changed after looking at a
 result**: tuning the table on test clips would make it a trained classifier evaluated on its
@@ -71,7 +71,7 @@ __all__ = [
 TAGGERS = ("MSD", "MTT")
 
 #: The course's genre sets, by name: GTZAN's ten (the toy data uses the same names), FMA small's
-#: eight (seed 004) and seed 001's four FMA genres.
+#: eight (report 004) and report 001's four FMA genres.
 GENRE_SETS: dict[str, tuple[str, ...]] = {
     "gtzan": tuple(gtzan.GENRES),
     "toy": tuple(toy.GENRES),

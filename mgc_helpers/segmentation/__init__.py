@@ -1,13 +1,13 @@
-"""Unsupervised song segmentation by normalised spectral clustering (seed 003, Section 5).
+"""Unsupervised song segmentation by normalised spectral clustering (report 003, Section 5).
 
 Taught in notebook 09 (``09_spectral_clustering_segmentation.ipynb``). Three modules, as
 libfmp keeps its algorithms beside their pictures:
 
 - :mod:`~mgc_helpers.segmentation.algorithm`: windows, AR fit, inverse filter, SEM,
   adjacency, Laplacian, spectral clustering, eigengap, intervals; :func:`segment` runs
-  seed 003's Algorithms 1-4 end to end and returns a :class:`Segmentation`;
+  report 003's Algorithms 1-4 end to end and returns a :class:`Segmentation`;
 - :mod:`~mgc_helpers.segmentation.experiment`: scores against annotated sections
-  (``mir_eval``, :func:`score_segmentation`, :func:`score_tracks`) and seed 003's
+  (``mir_eval``, :func:`score_segmentation`, :func:`score_tracks`) and report 003's
   largest-cluster experiment (:func:`largest_cluster_experiment`);
 - :mod:`~mgc_helpers.segmentation.plots`: every ``plot_*`` picture and the MDS layout
   they use (:func:`mds_embedding`).

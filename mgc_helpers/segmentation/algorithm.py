@@ -1,8 +1,8 @@
-"""Seed 003's segmentation algorithm (Section 5): windows -> SEM graph -> spectral clustering -> time.
+"""Report 003's segmentation algorithm (Section 5): windows -> SEM graph -> spectral clustering -> time.
 
 Taught in notebook 09 (``09_spectral_clustering_segmentation.ipynb``).
 
-Seed 003 ("music genre classification with segmentation", Section 5) extracts the most
+Report 003 ("music genre classification with segmentation", Section 5) extracts the most
 representative part of a long track without labels in three steps, which this module
 implements faithfully and vectorised over windows:
 
@@ -20,11 +20,11 @@ implements faithfully and vectorised over windows:
    ``k`` from the eigengap (:func:`eigengap_k`) when not given.
 3. **Graph -> time** (Algorithm 4): every window's label is copied onto its span of
    samples (:func:`window_bounds`, :func:`labels_to_intervals`); :func:`largest_cluster`
-   returns the audio of the largest cluster, on which seed 003 trains its classifier.
+   returns the audio of the largest cluster, on which report 003 trains its classifier.
 
 :func:`segment` runs the whole pipeline and returns a :class:`Segmentation`;
 :func:`feature_distance_matrix` offers the classic alternative (MFCC or chroma
-self-similarity, Foote 2000 / Müller's FMP). Scoring and seed 003's experiment live in
+self-similarity, Foote 2000 / Müller's FMP). Scoring and report 003's experiment live in
 :mod:`mgc_helpers.segmentation.experiment`, the pictures in
 :mod:`mgc_helpers.segmentation.plots` (which import this module, never the reverse).
 
@@ -32,7 +32,7 @@ Interpretation: ``N_w`` equal windows that tile the clip (:func:`window_bounds`)
 different idea from the course's fixed-length segments (:func:`mgc_helpers.audio.segment_starts`):
 their length follows from the clip, not the other way round.
 
-Where seed 003 is silent or ambiguous, the docstrings say how we read it (look for
+Where report 003 is silent or ambiguous, the docstrings say how we read it (look for
 "Interpretation").
 """
 from __future__ import annotations
@@ -76,7 +76,7 @@ _TINY = 1e-20
 def window_bounds(n_samples: int, *, n_windows: int) -> np.ndarray:
     """Sample boundaries of ``n_windows`` consecutive spans that cover ``n_samples`` exactly once.
 
-    Taught in notebook 09 (Algorithm 4 of seed 003: window ``i`` owns samples
+    Taught in notebook 09 (Algorithm 4 of report 003: window ``i`` owns samples
     ``[(i-1) l, i l)`` with ``l = length / N_w``).
 
     Interpretation: when ``n_samples`` is not a multiple of ``n_windows`` we round the
@@ -179,14 +179,14 @@ def _levinson(r: np.ndarray, order: int) -> tuple[np.ndarray, np.ndarray]:
 def ar_fit(windows: npt.ArrayLike, *, order: int, floor: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
     """Fit an AR(p) model (equation 1) to every window: Yule-Walker via Levinson-Durbin.
 
-    Taught in notebook 09 (Algorithm 1, step 1). Equation (1) of seed 003 reads
+    Taught in notebook 09 (Algorithm 1, step 1). Equation (1) of report 003 reads
     ``y[n] = sum_{k=1}^p a_k y[n-k] + u[n]`` with white noise ``u`` of variance
     ``sigma^2``. We return the *inverse (prediction-error) filter*
     ``W^-1(z) = 1 - sum_k a_k z^-k`` as the polynomial ``[1, -a_1, ..., -a_p]``
     (the convention of ``librosa.lpc`` and ``scipy.signal.lfilter``) and the noise
     power ``sigma^2`` (the final prediction error of the recursion).
 
-    Interpretation: seed 003 allows Yule-Walker or Burg; we use Yule-Walker on the
+    Interpretation: report 003 allows Yule-Walker or Burg; we use Yule-Walker on the
     biased autocorrelation (always a stable filter), vectorised over windows (one
     Levinson step per order for all windows at once). ``floor`` adds a relative
     white-noise floor ``r[0] *= 1 + floor`` (plus 1e-20) so that silent or perfectly
@@ -309,7 +309,7 @@ def sem(
     autocorrelation over *all* lags of an ``M``-sample window is dominated by estimation
     noise: for perfectly white noise ``2 sum_{k>=1} (r[k]/r[0])^2`` is about 1 whatever
     ``M`` (it is the variance of the periodogram). Like Bodenstein & Praetorius (1977),
-    seed 003's reference [5], we therefore read ``M`` as the number of lags of the
+    report 003's reference [5], we therefore read ``M`` as the number of lags of the
     residual autocorrelation, ``max_lag`` (default 12, a few times the AR order's
     "memory"); ``max_lag=None`` gives the literal all-lags sum (``M - 1`` lags).
 
@@ -421,7 +421,7 @@ def adjacency(S_sym: npt.ArrayLike, *, scale: float | str | None = None) -> np.n
     Taught in notebook 09 (exercise). Small distances give weights near 1, large ones
     near 0; the zero diagonal means no vertex is connected to itself.
 
-    Interpretation: seed 003 uses ``exp(-S^2)`` (``scale=None`` or 1). Because SEM values
+    Interpretation: report 003 uses ``exp(-S^2)`` (``scale=None`` or 1). Because SEM values
     of music can be much larger than 1, most weights then underflow to 0; the optional
     ``scale`` (a number, or ``"median"``: the median off-diagonal distance, a common
     heuristic in von Luxburg's tutorial) widens the Gaussian kernel.
@@ -543,7 +543,7 @@ def spectral_embedding(L: npt.ArrayLike, *, k: int) -> tuple[np.ndarray, np.ndar
 def eigengap_k(eigenvalues: npt.ArrayLike, *, k_min: int = 2, k_max: int = 8) -> int:
     """Choose the number of clusters from the largest gap in the decreasing eigenvalues of ``L``.
 
-    Taught in notebook 09 (exercise). Seed 003: "the multiplicity k of eigenvalues of L
+    Taught in notebook 09 (exercise). Report 003: "the multiplicity k of eigenvalues of L
     distinctively close to 1 carries the information about the number of groups". With
     ``lambda_1 >= lambda_2 >= ...``, we return the ``k`` in ``[k_min, k_max]`` that
     maximises ``lambda_k - lambda_{k+1}`` (von Luxburg 2007, Section 8.3).
@@ -777,7 +777,7 @@ def segment(
     k_max: int = 8,
     seed: int = 0,
 ) -> Segmentation:
-    """Segment a track: seed 003's Algorithms 1-4 end to end.
+    """Segment a track: report 003's Algorithms 1-4 end to end.
 
     Taught in notebook 09. Windows (Algorithm 2, step 1) -> distance matrix ``S``
     (SEM, Algorithms 1-2; or MFCC/chroma distances) -> ``S_sym`` (4) -> ``A`` (5) ->
@@ -790,7 +790,7 @@ def segment(
     sr : int
         Sample rate.
     n_windows : int or None, optional
-        Number of windows ``N_w`` (default: one per ``window_seconds``; seed 003 gives no
+        Number of windows ``N_w`` (default: one per ``window_seconds``; report 003 gives no
         value, 300 windows for 30 s is 0.1 s each).
     window_seconds : float, optional
         Window length used when ``n_windows`` is None.
@@ -835,7 +835,7 @@ def segment(
 
 
 def largest_cluster(y: npt.ArrayLike, sr: int, **kwargs: Any) -> np.ndarray:
-    """The audio of the largest cluster found by :func:`segment` (seed 003 trains on it).
+    """The audio of the largest cluster found by :func:`segment` (report 003 trains on it).
 
     Taught in notebook 09. The samples of all windows in the cluster that covers the most
     samples, concatenated in time order (several spans of the track if the cluster recurs,

@@ -1,4 +1,4 @@
-"""Seed 003's segmentation against annotations and in its classification experiment.
+"""Report 003's segmentation against annotations and in its classification experiment.
 
 Taught in notebook 09 (``09_spectral_clustering_segmentation.ipynb``).
 
@@ -6,7 +6,7 @@ Taught in notebook 09 (``09_spectral_clustering_segmentation.ipynb``).
 against reference sections with ``mir_eval`` (boundary detection and pairwise frame
 clustering), :func:`regular_intervals` is the label-free baseline it must beat and
 :func:`score_tracks` does both for several tracks and methods.
-:func:`largest_cluster_experiment` repeats seed 003's experiment (largest cluster vs
+:func:`largest_cluster_experiment` repeats report 003's experiment (largest cluster vs
 whole clip vs 3 s segments with voting) with a small scikit-learn classifier, scored with
 the course's clip vote (:func:`mgc_helpers.evaluation.majority_vote`) on artist-disjoint
 folds (:func:`mgc_helpers.classical.group_folds`).
@@ -170,7 +170,7 @@ def score_tracks(
         Toy metadata rows (columns ``track_id``, ``path`` absolute, ``sections``).
     methods : dict, optional
         ``name -> keyword options of`` :func:`segment`. Default: SEM and MFCC affinity
-        with 0.1 s (seed 003's 300 windows per 30 s) and 1 s windows.
+        with 0.1 s (report 003's 300 windows per 30 s) and 1 s windows.
     baseline_seconds : float or None, optional
         Also score regular boundaries every so many seconds (None: no baseline).
     sr : int, optional
@@ -201,7 +201,7 @@ def score_tracks(
     return pd.DataFrame(rows)
 
 
-# --------------------------------------------------------------------------- seed 003's experiment
+# --------------------------------------------------------------------------- report 003's experiment
 def _track_features(
     path: Any, sr: int, seg_kw: dict[str, Any], segment_seconds: float, n_mfcc: int, hop_length: int
 ) -> dict[str, Any]:
@@ -282,9 +282,9 @@ def largest_cluster_experiment(
     seed: int = 0,
     n_jobs: int = 1,
 ) -> tuple[Any, Any]:
-    """Seed 003's experiment on a small scale: train on the largest cluster vs the whole clip vs 3 s segments.
+    """Report 003's experiment on a small scale: train on the largest cluster vs the whole clip vs 3 s segments.
 
-    Taught in notebook 09. Seed 003 trained VGG16 on GTZAN spectrograms: whole 30 s clips
+    Taught in notebook 09. Report 003 trained VGG16 on GTZAN spectrograms: whole 30 s clips
     75 %, only the largest cluster's segment 67 %, sequential 3 s segments "comparable" to
     whole clips. We keep the *comparison* and shrink the model so it runs in seconds:
     MFCC mean and variance (``librosa``, ``n_mfcc`` coefficients) -> standardisation ->
@@ -307,7 +307,7 @@ def largest_cluster_experiment(
     tracks : pandas.DataFrame
         Metadata (``track_id``, ``genre``, ``artist``, absolute ``path``).
     window_seconds : float, optional
-        Window length of the segmentation (0.1 s = seed 003's 300 windows per 30 s).
+        Window length of the segmentation (0.1 s = report 003's 300 windows per 30 s).
     k : int or None, optional
         Number of clusters (None: eigengap).
     segment_seconds : float, optional

@@ -1,4 +1,4 @@
-"""Pictures of seed 003's segmentation (Figures 3-7) and the MDS layout they use.
+"""Pictures of report 003's segmentation (Figures 3-7) and the MDS layout they use.
 
 Taught in notebook 09 (``09_spectral_clustering_segmentation.ipynb``).
 
@@ -44,7 +44,7 @@ def _colors(n: int) -> list[Any]:
 def plot_signal(
     y: npt.ArrayLike, sr: int, *, seg: Segmentation | None = None, ax: Any = None, title: str | None = None
 ) -> Any:
-    """The raw audio (seed 003, Figure 3), optionally shaded by cluster (Figure 7).
+    """The raw audio (report 003, Figure 3), optionally shaded by cluster (Figure 7).
 
     Taught in notebook 09.
 
@@ -87,7 +87,7 @@ def plot_matrix(
     log: bool = False,
     colorbar: bool = True,
 ) -> Any:
-    """An ``N_w x N_w`` matrix (``S``, ``S_sym``, ``A``...) as an image (seed 003, Figures 4-5).
+    """An ``N_w x N_w`` matrix (``S``, ``S_sym``, ``A``...) as an image (report 003, Figures 4-5).
 
     Taught in notebook 09. Bright pixels are large values, as in the paper.
 
@@ -125,7 +125,7 @@ def plot_matrix(
 def mds_embedding(D: npt.ArrayLike, *, seed: int = 0) -> np.ndarray:
     """2-D multidimensional scaling of a distance matrix (``sklearn.manifold.MDS``, precomputed).
 
-    Taught in notebook 09 (seed 003, Figure 6 places the graph's vertices with MDS).
+    Taught in notebook 09 (report 003, Figure 6 places the graph's vertices with MDS).
 
     Parameters
     ----------
@@ -154,7 +154,7 @@ def mds_embedding(D: npt.ArrayLike, *, seed: int = 0) -> np.ndarray:
 
 
 def plot_embedding(seg: Segmentation, *, ax: Any = None, seed: int = 0, title: str | None = None) -> Any:
-    """Seed 003's Figure 6: windows placed by 2-D MDS of ``S_sym``, joined in temporal order, coloured by cluster.
+    """Report 003's Figure 6: windows placed by 2-D MDS of ``S_sym``, joined in temporal order, coloured by cluster.
 
     Taught in notebook 09. Far-apart points of one colour are normal: the clustering
     happened in the ``k``-dimensional spectral space, not in this 2-D picture.
@@ -194,7 +194,7 @@ def plot_timeline(
     ax: Any = None,
     title: str | None = None,
 ) -> Any:
-    """The segmentation as coloured spans over time (seed 003, Figure 7), with reference boundaries.
+    """The segmentation as coloured spans over time (report 003, Figure 7), with reference boundaries.
 
     Taught in notebook 09.
 
