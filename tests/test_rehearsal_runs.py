@@ -1,6 +1,8 @@
 """The rehearsal chain at real size (issue 15): GTZAN's 1000 clips of 30 s and FMA small, generated music.
 
-(a) the full GTZAN rehearsal archive (written once and kept, see
+(0) the rehearsal archives are written (or found in the cache) and checked against their
+manifests and GTZAN's published layout — ``make test`` runs this part alone beside
+the Binder check, which mostly waits on the package registry; (a) the full GTZAN rehearsal archive (written once and kept, see
 :func:`mgc_helpers.runner.rehearsal_mirror`) is served from 127.0.0.1, fetched with
 ``datasets.download`` through the remotes table into a fresh data root and loaded with
 ``load_tracks("gtzan")``; (b) the log-mel features notebook 05 uses are computed for
@@ -8,7 +10,8 @@ every usable clip through the course's cache; (c) notebooks 03 and 05 run end to
 on it with ``DATASET="gtzan"`` (same data root and cache, through the runner); (d) the
 FMA small rehearsal is downloaded and loaded with ``load_tracks("fma_small")``.
 
-Marked ``rehearsal``: run by ``make rehearsal``, left out of ``make unit``. Timings go to
+Marked ``rehearsal``: run by ``make test`` (``rehearsal-archives``, then ``rehearsal-ci``) and
+``make rehearsal``, left out of ``make unit``. Timings go to
 ``test-output/rehearsal/timings.json``; executed notebooks to ``test-output/rehearsal/``.
 The first run writes the archives (GTZAN: 1.2 GB, about 6.5 min on two busy cores).
 """
@@ -24,18 +27,22 @@ from pathlib import Path
 import pytest
 
 from mgc_helpers import cache, config, datasets, runner
-from mgc_helpers.datasets import rehearsal, splits
+from mgc_helpers.datasets import rehearsal, remotes as _remotes, splits
 
 pytestmark = pytest.mark.rehearsal
 
-#: The rehearsals' sizes: GTZAN at full size; FMA small at 25 tracks per genre (200, not 8000).
+#: The rehearsals' sizes: GTZAN at full size; FMA small at 25 mono tracks per genre (200, not 8000: the layout,
+#: metadata, faults and split logic are FMA's; MP3 encoding is the slow part, and mono is about 3x faster).
+#: ``benchmarks/bench_rehearsal.py`` runs the notebooks on a larger, stereo FMA.
 GTZAN = {"per_genre": 100}
-FMA = {"per_genre": 25}
+FMA = {"per_genre": 25, "channels": 1}
 #: Notebooks run end to end on GTZAN by this test (the benchmark runs all of them).
 NOTEBOOKS = ("03", "05")
 OUT = Path(__file__).resolve().parents[1] / "test-output" / "rehearsal"
 QUIET = dict(progress=False, say=lambda msg: None)
-TIMINGS: dict[str, float] = {}
+#: Kept across the pytest runs of one ``make test`` (the archives are written in a run of their own).
+TIMINGS: dict[str, float] = (json.loads((OUT / "timings.json").read_text()) if (OUT / "timings.json").is_file()
+                             else {})
 
 
 def _note(name: str, value: float) -> None:
@@ -57,6 +64,39 @@ def world(tmp_path_factory, shared_dir):
                "lists": shared_dir / "gtzan_splits"}
 
 
+def _mirror(kind: str, world: dict):
+    params = dict(GTZAN, split_lists=world["lists"]) if kind == "gtzan" else dict(FMA)
+    return _timed(f"{kind}_generate_s (0 when cached)", runner.rehearsal_mirror, kind, root=world["mirrors"],
+                  say=lambda m: None, **params)
+
+
+def test_0_archives_match_their_manifest_and_gtzans_layout(world):
+    import hashlib
+    import tarfile
+
+    folders = {kind: _mirror(kind, world) for kind in ("gtzan", "fma")}
+    for kind, folder in folders.items():
+        manifest = json.loads((folder / rehearsal.MANIFEST).read_text(encoding="utf-8"))["files"]
+        archives = [e for e in manifest.values() if e["path"].endswith((".tar.gz", ".zip"))]
+        assert len(archives) == (1 if kind == "gtzan" else 2)
+        for key, entry in manifest.items():
+            path = folder / entry["path"]
+            digest = hashlib.sha256()
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 22), b""):
+                    digest.update(block)
+            # the real split lists are served as the canonical files: the remotes table holds their hash
+            expected = entry["sha256"] or _remotes.REMOTES[key].known_hash.partition(":")[2]
+            assert (path.stat().st_size, digest.hexdigest()) == (entry["size"], expected), path
+    with tarfile.open(folders["gtzan"] / "genres.tar.gz", "r:gz") as tf:
+        names = [m.name for m in tf if m.isfile()]
+    clips = [n for n in names if not n.split("/")[-1].startswith("._")]
+    assert len(clips) == 1000 == len(names) - len(clips)           # a ._ AppleDouble file beside every clip
+    assert {n.split("/")[1] for n in clips} == set(rehearsal.GTZAN_GENRES)
+    assert all(n == f"genres/{n.split('/')[1]}/{n.split('/')[2]}" and n.endswith(".wav") for n in clips)
+    assert "genres/jazz/jazz.00054.wav" in clips and "genres/blues/blues.00099.wav" in clips
+
+
 def _timed(name, func, *args, **kwargs):
     t0 = time.perf_counter()
     out = func(*args, **kwargs)
@@ -67,8 +107,7 @@ def _timed(name, func, *args, **kwargs):
 @pytest.fixture(scope="module")
 def gtzan(world):
     """The GTZAN rehearsal downloaded into the module's data root: (tracks, download messages)."""
-    mirror = _timed("gtzan_generate_s (0 when cached)", runner.rehearsal_mirror, "gtzan", root=world["mirrors"],
-                    split_lists=world["lists"], say=lambda m: None, **GTZAN)
+    mirror = _mirror("gtzan", world)
     messages: list[str] = []
     with rehearsal.serve(mirror) as url:
         _timed("gtzan_download_extract_s", datasets.download, "gtzan", root=world["data"],
@@ -129,8 +168,7 @@ def test_c_notebook_runs_on_gtzan(number, gtzan, world):
 
 
 def test_d_fma_small_download_and_load(world):
-    mirror = _timed("fma_generate_s (0 when cached)", runner.rehearsal_mirror, "fma", root=world["mirrors"],
-                    say=lambda m: None, **FMA)
+    mirror = _mirror("fma", world)
     messages: list[str] = []
     with rehearsal.serve(mirror) as url:
         _timed("fma_download_extract_s", datasets.download, "fma_small", root=world["data"],
@@ -139,7 +177,7 @@ def test_d_fma_small_download_and_load(world):
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         tracks = _timed("fma_load_tracks_s", datasets.load_tracks, "fma_small", root=world["data"])
-    table = rehearsal.fma_tracks_table(**FMA)
+    table = rehearsal.fma_tracks_table(per_genre=FMA["per_genre"])
     small = table[table[("set", "subset")] == "small"]
     usable = small[~small.index.isin(rehearsal.FMA_EMPTY)]
     names = {"training": "train", "validation": "valid", "test": "test"}
