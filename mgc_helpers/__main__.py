@@ -407,6 +407,34 @@ def cmd_student(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_examples(args: argparse.Namespace) -> int:
+    """Fill librosa's data folder with its example recordings: from a folder of copies, or by download."""
+    from . import examples
+
+    target = Path(args.target).expanduser() if args.target else examples.data_dir()
+    if args.source:
+        try:
+            placed = examples.fill_offline(args.source, target_dir=target)
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
+        for path in placed:
+            print(f"placed: {path}")
+        print(f"{len(placed)} example file(s) in {target}")
+        return 0 if placed else 1
+    keys = args.keys.split(",") if args.keys else list(examples.MUSIC)
+    got = []
+    for key in keys:
+        try:
+            found = examples.path(key.strip(), hq=args.hq, folder=target)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if found is not None:
+            print(f"ready: {found}")
+            got.append(found)
+    print(f"{len(got)} of {len(keys)} example recording(s) in {target}")
+    return 0 if got else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m mgc_helpers`` (numbers are checked here, before any work)."""
     from .toy import DEFAULT_OPTIONS
@@ -470,6 +498,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_bd.add_argument("--check", action="store_true", help="change nothing; exit 1 listing stale files")
     p_bd.add_argument("--root", help="repository folder (default: this checkout)")
     p_bd.set_defaults(func=cmd_badges)
+    p_ex = sub.add_parser("examples", help="librosa's example recordings (real music): fetch them, or place "
+                                           "local copies by hash (--from DIR)")
+    p_ex.add_argument("--from", dest="source", metavar="DIR",
+                      help="folder of copies (e.g. ../shared/real_audio/cc_music): matched by SHA-256, no download")
+    p_ex.add_argument("--target", metavar="DIR", help="librosa's data folder (default: $LIBROSA_DATA_DIR)")
+    p_ex.add_argument("--keys", help="comma-separated keys to fetch (default: the six music examples)")
+    p_ex.add_argument("--hq", action="store_true", help="fetch the high-quality variants")
+    p_ex.set_defaults(func=cmd_examples)
     return parser
 
 
