@@ -14,6 +14,11 @@ export NUMBA_CACHE_DIR ?= $(CACHE)/numba
 export MPLCONFIGDIR    ?= $(CACHE)/matplotlib
 export KERAS_HOME      ?= $(CACHE)/keras
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# librosa's example recordings (real music in notebooks 01, 02, 05, 08, 09): pooch keeps them here. Offline
+# checkouts beside ../shared get them from its byte-identical copies (matched by hash); elsewhere the notebooks
+# fetch them on first use, or say they are offline and move on.
+export LIBROSA_DATA_DIR ?= $(CACHE)/librosa_data
+SHARED_MUSIC ?= $(CURDIR)/../shared/real_audio/cc_music
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 LAB_FLAGS := --notebook-dir=notebooks
@@ -53,9 +58,10 @@ $(CACHE)/.warm: $(STAMP)
 
 warm: $(CACHE)/.warm
 
-# Generate the offline toy dataset if it is missing (a few seconds).
+# Generate the offline toy dataset if it is missing (a few seconds); place local copies of librosa's examples.
 toy: $(STAMP)
 	$(PY) -m mgc_helpers toy
+	@if [ -d "$(SHARED_MUSIC)" ]; then $(PY) -m mgc_helpers examples --from "$(SHARED_MUSIC)" >/dev/null; fi
 
 setup: $(STAMP) warm toy
 
