@@ -13,6 +13,7 @@ Lowest first; a module imports only modules of its own or a lower row:
 1. ``config`` (folders, URLs, run profiles), ``literature`` (the reports' and papers' numbers, as data)
    ``_tensorflow`` (the one way in to TensorFlow and Keras: imported quietly, real warnings kept)
 2. ``audio`` (load, cut, the segment rule, play), ``fourier`` (DFT, windows, STFT)          -- notebook 01
+   ``examples`` (librosa's example recordings: real music for the lessons, offline-safe)     -- notebooks 01-09
 3. ``features`` (mel, log-mel, MFCC, summary features; the networks' features), ``toy``     -- notebook 02
 4. ``datasets`` (registry of loaders, splits, remote files, downloads), ``cache`` (cached, parallel extraction)
 5. ``segments`` (segment arrays, standardiser, evaluation segments, training pipelines)    -- notebooks 04-08
@@ -43,6 +44,7 @@ _SUBMODULES = (
     "datasets",
     "ensemble",
     "evaluation",
+    "examples",
     "features",
     "fourier",
     "inspection",

@@ -18,7 +18,7 @@ PACKAGE = Path(mgc_helpers.__file__).resolve().parent
 #: Lowest first. A package (``datasets``, ``models``, ``segmentation``, ``checks``) is one entry for all its modules.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("config", "literature", "_tensorflow"),
-    ("audio", "fourier"),
+    ("audio", "fourier", "examples"),
     ("features", "toy"),
     ("datasets", "cache"),
     ("segments",),
