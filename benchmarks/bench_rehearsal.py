@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/bench_rehearsal.py [03 05 ...] [--datasets gtzan fma_small] [--per-genre 100]
-        [--fma-per-genre 25] [--seconds S] [--work DIR] [--strict]
+        [--fma-per-genre 25] [--fma-stereo] [--seconds S] [--work DIR] [--strict]
 
 Stages, each timed: the rehearsal archives (:func:`mgc_helpers.runner.rehearsal_mirror`:
 written once, then kept in ``<cache root>/rehearsal``), served from 127.0.0.1 and fetched
@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", nargs="+", choices=tuple(SOURCES), default=list(SOURCES))
     parser.add_argument("--per-genre", type=int, default=100, help="GTZAN clips per genre (100: full size)")
     parser.add_argument("--fma-per-genre", type=int, default=25, help="FMA small tracks per genre (real: 1000)")
+    parser.add_argument("--fma-stereo", action="store_true",
+                        help="stereo MP3s like the real FMA (encoding takes about 3 times as long as mono, the default)")
     parser.add_argument("--seconds", type=float, default=None, help="clip length (default: the real ~30 s)")
     parser.add_argument("--work", default=None, help="data root and feature cache (default: temporary, deleted)")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
@@ -134,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     gtzan = {"per_genre": args.per_genre, **({"seconds": args.seconds} if args.seconds else {})}
-    fma = {"per_genre": args.fma_per_genre, **({"seconds": args.seconds} if args.seconds else {})}
+    fma = {"per_genre": args.fma_per_genre, **({} if args.fma_stereo else {"channels": 1}),
+           **({"seconds": args.seconds} if args.seconds else {})}
     out = Path(args.out)
 
     def save(stages, results, counts) -> str:  # after every notebook: a run stopped half-way keeps its rows
