@@ -1,8 +1,7 @@
 """The rehearsal chain at real size (issue 15): GTZAN's 1000 clips of 30 s and FMA small, generated music.
 
 (0) the rehearsal archives are written (or found in the cache) and checked against their
-manifests and GTZAN's published layout — ``make test`` runs this part alone beside
-the Binder check, which mostly waits on the package registry; (a) the full GTZAN rehearsal archive (written once and kept, see
+manifests and GTZAN's published layout; (a) the full GTZAN rehearsal archive (written once and kept, see
 :func:`mgc_helpers.runner.rehearsal_mirror`) is served from 127.0.0.1, fetched with
 ``datasets.download`` through the remotes table into a fresh data root and loaded with
 ``load_tracks("gtzan")``; (b) the log-mel features notebook 05 uses are computed for
@@ -10,8 +9,8 @@ every usable clip through the course's cache; (c) notebooks 03 and 05 run end to
 on it with ``DATASET="gtzan"`` (same data root and cache, through the runner); (d) the
 FMA small rehearsal is downloaded and loaded with ``load_tracks("fma_small")``.
 
-Marked ``rehearsal``: run by ``make test`` (``rehearsal-archives``, then ``rehearsal-ci``) and
-``make rehearsal``, left out of ``make unit``. Timings go to
+Marked ``rehearsal``: run by ``make test`` (``rehearsal-ci``, beside the Binder check) and ``make rehearsal``,
+left out of ``make unit``. Timings go to
 ``test-output/rehearsal/timings.json``; executed notebooks to ``test-output/rehearsal/``.
 The first run writes the archives (GTZAN: 1.2 GB, about 6.5 min on two busy cores).
 """
@@ -40,9 +39,7 @@ FMA = {"per_genre": 25, "channels": 1}
 NOTEBOOKS = ("03", "05")
 OUT = Path(__file__).resolve().parents[1] / "test-output" / "rehearsal"
 QUIET = dict(progress=False, say=lambda msg: None)
-#: Kept across the pytest runs of one ``make test`` (the archives are written in a run of their own).
-TIMINGS: dict[str, float] = (json.loads((OUT / "timings.json").read_text()) if (OUT / "timings.json").is_file()
-                             else {})
+TIMINGS: dict[str, float] = {}
 
 
 def _note(name: str, value: float) -> None:
