@@ -74,6 +74,13 @@ def _excerpt(y: np.ndarray, sr: int) -> np.ndarray:
     return y[: int(MAX_SECONDS * sr)]
 
 
+def _colorbar(fig: Figure, row: Any, *, label: str) -> None:
+    """One colour bar for a row of images drawn on a common scale (the last one's colours)."""
+    ax = row[-1]
+    mappable = ax.collections[-1] if ax.collections else ax.images[-1]
+    fig.colorbar(mappable, ax=list(row), label=label, shrink=0.9)
+
+
 # --------------------------------------------------------------------------- STFT explorer
 def _stft_image(y: np.ndarray, sr: int, n_fft: int, hop: int, window: str) -> np.ndarray:
     """Magnitude STFT in dB (``ref=np.max``), shape ``(1 + n_fft // 2, n_frames)``."""
@@ -101,6 +108,7 @@ def _stft_figure(y: np.ndarray, sr: int, settings: list[tuple[int, float, str]])
         plots.spectrogram(_stft_image(y, sr, n_fft, hop, window), sr=sr, hop_length=hop, y_axis="log",
                           ax=ax, colorbar=False, vmin=-80.0, vmax=0.0,
                           title=f"{window}, n_fft={n_fft}: Δt={1000 * n_fft / sr:.0f} ms, Δf={sr / n_fft:.1f} Hz")
+    _colorbar(fig, axes[0], label="dB (0 = loudest)")
     return fig
 
 
@@ -183,6 +191,9 @@ def _mel_figure(y: np.ndarray, sr: int, settings: list[tuple[int, float, int]]) 
     fig, axes = plt.subplots(2, len(settings), figsize=(5 * len(settings), 6), squeeze=False, layout="constrained")
     for j, (n_mels, fmax, n_mfcc) in enumerate(settings):
         _mel_axes(axes[:, j], y, sr, n_mels, fmax, n_mfcc)
+    _colorbar(fig, axes[0], label="dB (0 = loudest)")
+    for ax in axes[1]:  # each MFCC image has its own scale
+        _colorbar(fig, [ax], label="MFCC value")
     return fig
 
 

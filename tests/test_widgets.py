@@ -114,8 +114,10 @@ def test_stft_explorer_static_fallback(clip, shown, monkeypatch):
     monkeypatch.setenv("MGC_STATIC_WIDGETS", "1")
     assert widgets.stft_explorer(clip, SR) is None
     assert len(shown) == 1
-    axes = [ax for ax in shown[0].axes if ax.collections]
+    axes = [ax for ax in shown[0].axes if ax.collections and ax.get_label() != "<colorbar>"]
     assert len(axes) == 3
+    bars = [ax for ax in shown[0].axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1 and "dB" in bars[0].get_ylabel()  # one colour bar: the three share -80..0 dB
     titles = [ax.get_title() for ax in axes]
     assert all(f"n_fft={n}" in t for n, t in zip((512, 2048, 8192), titles))
     assert "Δt=23 ms" in titles[0] and "Δf=2.7 Hz" in titles[2]
@@ -125,8 +127,11 @@ def test_stft_explorer_static_fallback(clip, shown, monkeypatch):
 def test_mel_explorer_static_fallback(clip, shown):
     assert widgets.mel_explorer(clip, SR) is None  # no kernel -> static
     fig = shown[0]
-    assert len(fig.axes) == 6  # log-mel and MFCC for 32, 64, 128 bands
-    titles = [ax.get_title() for ax in fig.axes]
+    images = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert len(images) == 6  # log-mel and MFCC for 32, 64, 128 bands
+    bars = [ax.get_ylabel() for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert sorted(bars) == ["MFCC value"] * 3 + ["dB (0 = loudest)"]  # a shared dB bar, one per MFCC image
+    titles = [ax.get_title() for ax in images]
     assert sum("log-mel: 32 bands" in t for t in titles) == 1 and sum("20 MFCCs" in t for t in titles) == 3
 
 
