@@ -70,6 +70,8 @@ __all__ = [
     "summary_features",
     "summary_features_frame",
     "summary_vector",
+    "known_tempo_and_key",
+    "tempo_check",
 ]
 
 # ---------------------------------------------------------------------------
@@ -1045,6 +1047,86 @@ def summary_vector(y: np.ndarray, sr: int, *, seconds: float | None = None) -> n
     """
     values = summary_features(_fit(y, sr, seconds), sr)
     return np.array([values[k] for k in SUMMARY_FEATURE_NAMES], dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- ground truth, where a dataset has it
+def _known(track: Any, column: str) -> Any:
+    value = track.get(column) if hasattr(track, "get") else None
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() in ("", "nan"):
+        return None
+    return value
+
+
+def known_tempo_and_key(track: Any) -> str:
+    """What a tracks-table row records about its tempo and key, as text; ``""`` when it records neither.
+
+    Taught in notebook 02. The toy dataset's generator knows each song's tempo and key (columns ``tempo`` and
+    ``key``); GTZAN's and FMA's tables have no such columns, so a notebook prints this and stays the same
+    on every dataset.
+
+    Parameters
+    ----------
+    track : pandas.Series or mapping
+        One row of a tracks table.
+
+    Returns
+    -------
+    str
+        E.g. ``"120 BPM, key A minor (the dataset's ground truth)"``, or ``""``.
+    """
+    tempo, key = _known(track, "tempo"), _known(track, "key")
+    parts = ([f"{float(tempo):g} BPM"] if tempo is not None else []) + ([f"key {key}"] if key is not None else [])
+    return f"{', '.join(parts)} (the dataset's ground truth)" if parts else ""
+
+
+def tempo_check(estimated: Any, tracks: Any, *, tolerance: float = 0.05) -> tuple[Any, str]:
+    """Compare estimated tempi with the true ones where the tracks table records them.
+
+    Taught in notebook 02 (the ``tempo`` column of the summary table). Tempo estimators are usually right or
+    off by a simple ratio (2, 1/2, 3/2): the ratio column shows which.
+
+    Parameters
+    ----------
+    estimated : pandas.Series
+        Estimated tempo in BPM, indexed by ``track_id``.
+    tracks : pandas.DataFrame
+        The tracks table (``track_id`` column; a ``tempo`` column only where the dataset knows it, as the toy
+        dataset does).
+    tolerance : float, optional, keyword-only
+        Relative error that counts as right (default 0.05, i.e. 5 %).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Index ``track_id``; columns ``estimated`` and, with ground truth, ``true`` and ``ratio``
+        (estimated / true), sorted by ratio (else by estimate).
+    summary : str
+        One sentence computed from the table: the share within ``tolerance`` of the truth, or, without
+        ground truth, that only estimates exist and their range.
+
+    Raises
+    ------
+    ValueError
+        ``tolerance`` is not in (0, 1).
+    """
+    import pandas as pd
+
+    if not 0 < tolerance < 1:
+        raise ValueError(f"tolerance must be in (0, 1), got {tolerance!r}")
+    est = pd.Series(estimated, dtype=float).rename("estimated")
+    truth = None
+    if "tempo" in tracks.columns and "track_id" in tracks.columns:
+        truth = pd.to_numeric(tracks.set_index("track_id")["tempo"], errors="coerce").reindex(est.index)
+    if truth is None or truth.notna().sum() == 0:
+        table = est.round(1).to_frame().sort_values("estimated")
+        return table, (f"this dataset records no true tempo: {len(est)} estimates only, from {est.min():.0f} to "
+                       f"{est.max():.0f} BPM (median {est.median():.0f})")
+    table = pd.DataFrame({"true": truth, "estimated": est.round(1)})
+    table["ratio"] = (est / truth).round(2)
+    table = table.dropna(subset=["ratio"]).sort_values("ratio")
+    right = int((np.abs(table["estimated"] / table["true"] - 1) <= tolerance).sum())
+    return table, (f"estimate within {tolerance:.0%} of the true tempo for {right} of {len(table)} tracks "
+                   f"({right / len(table):.0%})")
 
 
 #: Named feature kinds of :func:`mgc_helpers.cache.track_features` (name -> ``func(y, sr, **params)``).

@@ -459,3 +459,31 @@ def test_feature_kinds_are_the_log_mel_mfcc_and_summary_of_this_module():
     v = F.summary_vector(y, SR)
     assert v.shape == (57,) and v.dtype == np.float64
     assert v[F.SUMMARY_FEATURE_NAMES.index("tempo")] == pytest.approx(F.summary_features(y, SR)["tempo"])
+
+
+# --------------------------------------------------------------------------- ground truth where a dataset has it (nb02)
+def test_known_tempo_and_key_reads_only_what_the_table_records():
+    import pandas as pd
+
+    toy_row = pd.Series({"track_id": "blues.00000", "tempo": 96.0, "key": "E minor"})
+    assert F.known_tempo_and_key(toy_row) == "96 BPM, key E minor (the dataset's ground truth)"
+    assert F.known_tempo_and_key(pd.Series({"track_id": "x", "tempo": 120.0, "key": float("nan")})) == \
+        "120 BPM (the dataset's ground truth)"
+    assert F.known_tempo_and_key(pd.Series({"track_id": "000002", "genre": "Hip-Hop"})) == ""
+
+
+def test_tempo_check_with_and_without_ground_truth():
+    import pandas as pd
+
+    tracks = pd.DataFrame({"track_id": ["a", "b", "c", "d"], "tempo": [120.0, 90.0, 100.0, 80.0]})
+    estimated = pd.Series([123.0, 180.0, 50.0, 80.0], index=["a", "b", "c", "d"])
+    table, summary = F.tempo_check(estimated, tracks)
+    assert list(table.index) == ["c", "d", "a", "b"] and list(table["ratio"]) == [0.5, 1.0, 1.02, 2.0]
+    assert summary == "estimate within 5% of the true tempo for 2 of 4 tracks (50%)"
+    _, strict = F.tempo_check(estimated, tracks, tolerance=0.01)
+    assert "for 1 of 4 tracks (25%)" in strict
+    table, summary = F.tempo_check(estimated, tracks.drop(columns="tempo"))
+    assert list(table.columns) == ["estimated"] and table["estimated"].is_monotonic_increasing
+    assert summary == "this dataset records no true tempo: 4 estimates only, from 50 to 180 BPM (median 102)"
+    with pytest.raises(ValueError, match="tolerance"):
+        F.tempo_check(estimated, tracks, tolerance=0)
