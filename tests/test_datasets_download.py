@@ -206,15 +206,20 @@ def test_fma_download_and_load_skip_bad_mp3s(tmp_path, fma_payload):
         datasets.load_tracks("fma_medium", root=tmp_path)
 
 
-def test_load_tracks_downloads_only_when_asked(tmp_path, gtzan_payload, monkeypatch):
+def test_load_tracks_downloads_only_when_asked(tmp_path, gtzan_payload, monkeypatch, capsys):
     with pytest.raises(FileNotFoundError, match="download gtzan"):
         datasets.load_tracks("gtzan", root=tmp_path)                         # default: never downloads
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
     with serve(_routes(gtzan_payload), max_requests=4) as server:
         monkeypatch.setattr(remotes, "REMOTES", gtzan_table(gtzan_payload, base=server.url("")))
         monkeypatch.setattr(fetch.time, "sleep", lambda s: None)
+        capsys.readouterr()
         tracks = datasets.load_tracks("gtzan", root=tmp_path, download=True)
         assert server.total == 4
     assert len(tracks) == 5
+    said = capsys.readouterr()
+    assert "GTZAN is not in" in said.out and "Downloading genres.tar.gz" in said.out
+    assert "100%" in said.err                                                # pooch's tqdm progress bar
 
 
 def test_importing_and_naming_datasets_downloads_nothing(monkeypatch):
@@ -347,3 +352,102 @@ def test_fetch_records_the_mirror_that_served_the_file_and_a_copy_already_there(
                     "hash": "sha256:" + digest(own), "copy": "this mirror's own copy",
                     "hash_source": "the classroom's list"}
     assert f"  verified sha256 (this mirror's own copy) and saved to {tmp_path / 'b' / 'train_filtered.txt'}" in messages
+
+
+# --------------------------------------------------------------------------- issue 16: datasets on demand
+def test_a_missing_dataset_says_its_size_the_one_line_way_to_get_it_and_that_nothing_was_downloaded(
+        tmp_path, monkeypatch):
+    import requests
+
+    monkeypatch.setattr(requests, "get", lambda *a, **k: pytest.fail("a download was attempted"))
+    with pytest.raises(datasets.DatasetNotFound) as err:
+        datasets.load_tracks("gtzan", root=tmp_path)
+    text = str(err.value)
+    assert isinstance(err.value, FileNotFoundError)                     # old `except FileNotFoundError` still works
+    assert text.startswith(f"GTZAN is not in {tmp_path}") and "Nothing was downloaded" in text
+    assert "Downloading it fetches 1.2 GB" in text and "genres.tar.gz (1.2 GB)" in text
+    assert "DOWNLOAD = True" in text and "mgc_helpers.datasets.download('gtzan')" in text
+    assert "python -m mgc_helpers download gtzan" in text
+    assert err.value.download_name == "gtzan" and err.value.size == sum(
+        remotes.REMOTES[k].size for k in remotes.DATASET_FILES["gtzan"])
+    assert not list(tmp_path.iterdir())                                 # not even an empty folder
+
+    with pytest.raises(datasets.DatasetNotFound) as err:
+        datasets.load_tracks("fma_small", root=tmp_path)
+    assert err.value.files == ["fma_metadata.zip", "fma_small.zip"] and "FMA small is not in" in str(err.value)
+    assert remotes.human_size(remotes.REMOTES["fma_small"].size) in str(err.value)
+    assert not datasets.is_downloaded("gtzan", root=tmp_path) and not list(tmp_path.iterdir())
+
+
+def test_only_what_is_missing_is_named_and_fetched(tmp_path, gtzan_payload):
+    from archive_fixtures import write
+
+    write(tmp_path / "gtzan" / "genres_original" / "blues" / "blues.00000.wav", gtzan_payload_wav())
+    with pytest.raises(datasets.DatasetNotFound) as err:              # clips in another layout, no split lists
+        datasets.load_tracks("gtzan", root=tmp_path)
+    assert err.value.download_name == "gtzan_splits" and err.value.files == [
+        "train_filtered.txt", "valid_filtered.txt", "test_filtered.txt"]
+    assert "mgc_helpers.datasets.download('gtzan_splits')" in str(err.value) and "1.2 GB" not in str(err.value)
+    with serve(_routes(gtzan_payload), max_requests=3) as server:       # download=True: the three lists, no archive
+        table = gtzan_table(gtzan_payload, base=server.url(""))
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(remotes, "REMOTES", table)
+            with pytest.warns(UserWarning):                            # the split lists name clips that are absent
+                tracks = datasets.load_tracks("gtzan", root=tmp_path, download=True)
+        assert server.total == 3 and "/gtzan/genres.tar.gz" not in server.requests
+    assert list(tracks["track_id"]) == ["blues.00000"]
+
+
+def gtzan_payload_wav() -> bytes:
+    import io
+
+    import numpy as np
+    import soundfile as sf
+
+    buf = io.BytesIO()
+    sf.write(buf, 0.1 * np.sin(np.arange(33075) * 0.05), 22050, format="WAV", subtype="PCM_16")
+    return buf.getvalue()
+
+
+def test_download_true_offline_says_what_it_tried_and_leaves_nothing_behind(tmp_path, monkeypatch, capsys):
+    dead = dead_url()
+    table = {k: replace(r, mirrors=tuple(remotes.Mirror(dead + "/" + r.filename) for _ in r.mirrors))
+             for k, r in remotes.REMOTES.items()}
+    monkeypatch.setattr(remotes, "REMOTES", table)
+    monkeypatch.setattr(fetch.time, "sleep", lambda s: None)
+    with pytest.raises(datasets.DownloadError) as err:
+        datasets.load_tracks("gtzan", root=tmp_path, download=True)
+    text = str(err.value)
+    assert err.value.offline and "seems to be offline" in text and "Nothing was written" in text
+    assert "load_tracks('gtzan', download=True) tried to download GTZAN (1.2 GB: train_filtered.txt" in text
+    assert "genres.tar.gz" in text and "Nothing is half-written" in text
+    assert "GTZAN is not in" in capsys.readouterr().out                 # it announced what it was about to fetch
+    assert no_partials(tmp_path) and not (tmp_path / "gtzan").exists() and not (tmp_path / "downloads").exists()
+
+
+def test_a_download_cut_off_midway_keeps_the_verified_files_and_says_so(tmp_path, gtzan_payload, monkeypatch):
+    monkeypatch.setattr(fetch.time, "sleep", lambda s: None)
+    routes = _routes(gtzan_payload, **{"/gtzan/genres.tar.gz": Route(status=404)})
+    with serve(routes, max_requests=8) as server:
+        monkeypatch.setattr(remotes, "REMOTES", gtzan_table(gtzan_payload, base=server.url("")))
+        with pytest.raises(datasets.DownloadError) as err:
+            datasets.load_tracks("gtzan", root=tmp_path, download=True)
+    text = str(err.value)
+    assert not err.value.offline and "offline" not in text and "stopped at genres.tar.gz because no mirror served it" in text
+    assert "train_filtered.txt, valid_filtered.txt, test_filtered.txt) are verified and kept" in text
+    assert sorted(p.name for p in (tmp_path / "gtzan" / "splits").iterdir()) == [
+        "test_filtered.txt", "train_filtered.txt", "valid_filtered.txt"]
+    assert not (tmp_path / "gtzan" / "genres").exists() and no_partials(tmp_path)
+    assert not (tmp_path / "downloads").exists()                        # the archive's empty folder is gone too
+
+
+def test_fetch_offline_is_told_apart_from_a_server_that_answered(tmp_path):
+    remote = remotes.Remote("x.txt", "sha256:" + "0" * 64, 3000, (remotes.Mirror(dead_url("/x.txt")),))
+    with pytest.raises(datasets.DownloadError) as err:
+        fetch.fetch(remote, folder=tmp_path / "a" / "b", retries=0, **QUIET)
+    assert err.value.offline and "x.txt' (3.0 kB)" in str(err.value) and not (tmp_path / "a").exists()
+    with serve({"/x.txt": Route(status=500)}, max_requests=2) as server:
+        remote = replace(remote, mirrors=(remotes.Mirror(server.url("/x.txt")),))
+        with pytest.raises(datasets.DownloadError) as err:
+            fetch.fetch(remote, folder=tmp_path, retries=0, **QUIET)
+    assert not err.value.offline and "offline" not in str(err.value) and "500" in str(err.value)

@@ -53,6 +53,7 @@ __all__ = [
     "is_downloaded",
     "provenance",
     "report",
+    "DatasetNotFound",
     "DownloadError",
     "ExtractError",
     "leftovers",
@@ -123,6 +124,8 @@ class Dataset:
         The :func:`download` name that fetches it (``None``: nothing to download).
     takes_options : bool
         Whether extra keyword options are passed to the loader (the toy generator's).
+    title : str
+        The name people use in messages (``"GTZAN"``); default ``name``.
     """
 
     name: str
@@ -130,6 +133,12 @@ class Dataset:
     description: str
     download: str | None = None
     takes_options: bool = False
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name people use (``"GTZAN"``, ``"FMA small"``)."""
+        return self.title or self.name
 
 
 #: The named datasets :func:`load_tracks` knows (a folder path is the other way in).
@@ -137,11 +146,11 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
     Dataset("toy", _load_toy, "offline synthetic clips, ten GTZAN genres, generated on first use",
             download=None, takes_options=True),
     Dataset("gtzan", _load_gtzan, "GTZAN, 1000 clips of 30 s, ten genres, fault-filtered artist split",
-            download="gtzan"),
+            download="gtzan", title="GTZAN"),
     Dataset("fma_small", _fma_loader("small"), "FMA small, 8000 clips of 30 s, eight genres, official split",
-            download="fma_small"),
+            download="fma_small", title="FMA small"),
     Dataset("fma_medium", _fma_loader("medium"), "FMA medium, 25000 clips of 30 s, sixteen genres, official split",
-            download="fma_medium"),
+            download="fma_medium", title="FMA medium"),
 )}
 #: Dataset names :func:`load_tracks` knows (besides folder paths).
 NAMES = tuple(DATASETS)
@@ -154,14 +163,9 @@ def is_downloaded(name: str, *, root: str | os.PathLike | None = None) -> bool:
     """
     if name == "toy":
         return (_root(root) / "toy" / "metadata.csv").is_file()
-    keys = _remotes.DATASET_FILES[name]
-    base = _root(root)
-    for key in keys:
-        remote = _remotes.REMOTES[key]
-        target = base / remote.target
-        if not (target.is_dir() if remote.archive else (target / remote.filename).is_file()):
-            return False
-    return True
+    if name not in _remotes.DATASET_FILES:
+        raise ValueError(f"unknown download {name!r}: choose one of {DOWNLOADABLE}")
+    return not _missing(name, _root(root))
 
 
 def provenance(name: str, *, root: str | os.PathLike | None = None) -> dict[str, dict | None]:
@@ -252,8 +256,10 @@ def load_tracks(
     decode : bool, keyword-only
         Decode every file while checking it (slow; finds truncated data).
     download : bool, keyword-only
-        Download GTZAN / FMA first if missing (:func:`download`). Off by default:
-        nothing is downloaded unless asked.
+        Download GTZAN / FMA first if missing (:func:`download`, with its progress
+        bar; only the missing files: e.g. GTZAN's split lists alone). Off by default:
+        nothing is downloaded unless asked. The toy dataset needs no download: it is
+        generated on first use either way.
     **toy_options
         Toy only: options of :func:`mgc_helpers.toy.ensure_toy_dataset` such as
         ``n_artists`` or ``duration`` (``seed`` here is the split's seed; generate
@@ -267,9 +273,16 @@ def load_tracks(
 
     Raises
     ------
+    DatasetNotFound
+        (a :class:`FileNotFoundError`) A named dataset is not there and ``download``
+        is off: the message gives the size a download would fetch and the one line that
+        gets it (``DOWNLOAD = True`` in the parameters cell, or :func:`download`).
     FileNotFoundError
-        The dataset is not there (the message says how to download it), or the
-        folder path does not exist.
+        The folder path does not exist.
+    DownloadError
+        ``download=True`` and a file could not be downloaded; the message says what
+        was being downloaded, whether the computer seems to be offline, and that
+        nothing was left half-written.
     NotADirectoryError
         The path is a file, not a folder.
     ValueError
@@ -285,10 +298,110 @@ def load_tracks(
             raise TypeError("genres= is for FMA and toy; select a folder's genres from the table")
         return load_folder(_folder_path(name), split=split, seed=seed, fractions=fractions, **probe)
     base = _root(root)
-    if download and entry.download is not None and not is_downloaded(entry.download, root=base):
-        _download(entry.download, root=base)
-    return entry.loader(base, split=split, genres=genres, seed=seed, fractions=fractions,
-                        probe=probe, options=toy_options)
+    missing = _missing(entry.download, base) if entry.download is not None else []
+    if missing and download:
+        _download_missing(entry, base, missing)
+    try:
+        return entry.loader(base, split=split, genres=genres, seed=seed, fractions=fractions,
+                            probe=probe, options=toy_options)
+    except FileNotFoundError as exc:
+        missing = _missing(entry.download, base) if entry.download is not None else []
+        if not missing:
+            raise
+        raise DatasetNotFound(entry, base, missing) from exc  # the loader's own message stays in the chain
+
+
+class DatasetNotFound(FileNotFoundError):
+    """A named dataset (GTZAN, FMA) is not on disk and nothing was downloaded.
+
+    Used from notebook 03 on (every notebook's set-up cell calls
+    ``load_tracks(DATASET, download=DOWNLOAD)``). The message says what is missing,
+    how much downloading it would fetch (from the remotes table), and the one line
+    that gets it: ``DOWNLOAD = True`` in the notebook's parameters cell, or
+    ``mgc_helpers.datasets.download(name)``.
+
+    Attributes
+    ----------
+    name : str
+        The dataset asked for (``"gtzan"``).
+    download_name : str
+        What :func:`download` must be called with to fetch what is missing (``"gtzan"``,
+        or ``"gtzan_splits"`` when only the split lists are missing).
+    files : list of str
+        The missing files (archive and list names).
+    size : int
+        Bytes that downloading them would fetch.
+    """
+
+    def __init__(self, entry: Dataset, base: Path, missing: list[str]) -> None:
+        table = _remotes.REMOTES
+        self.name = entry.name
+        self.download_name = _covering_download(entry.download or entry.name, missing)
+        self.files = [table[k].filename for k in missing]
+        self.size = sum(table[k].size for k in missing)
+        archives = sum(table[k].size for k in missing if table[k].archive)
+        files = ", ".join(f"{table[k].filename} ({_remotes.human_size(table[k].size)})" for k in missing)
+        room = f"; extracting needs about {_remotes.human_size(2 * archives)} of free disk space" if archives else ""
+        lines = [
+            f"{entry.label} is not in {base} (missing: {', '.join(self.files)}). Nothing was downloaded: "
+            "load_tracks downloads only when asked.",
+            f"Downloading it fetches {_remotes.human_size(self.size)}: {files}{room}.",
+            "To get it, either",
+            "  - set DOWNLOAD = True in the notebook's parameters cell "
+            f"(the set-up cell then calls load_tracks({entry.name!r}, download=True)), or",
+            f"  - run once: mgc_helpers.datasets.download({self.download_name!r})   "
+            f"(in a terminal: python -m mgc_helpers download {self.download_name}),",
+            "or set MGC_DATA_DIR to a folder that already holds it.",
+        ]
+        super().__init__("\n".join(lines))
+
+
+def _in_place(key: str, base: Path) -> bool:
+    """Whether the remote file ``key`` of the table is in place under the data root (in any known layout)."""
+    remote = _remotes.REMOTES[key]
+    target = base / remote.target
+    if key == "gtzan_audio":  # GTZAN's clips may sit in another layout (genres_original/, Kaggle's Data/...)
+        from .gtzan import find_audio_root
+
+        try:
+            find_audio_root(target.parent)
+            return True
+        except FileNotFoundError:
+            return False
+    return target.is_dir() if remote.archive else (target / remote.filename).is_file()
+
+
+def _missing(download_name: str, base: Path) -> list[str]:
+    """Keys of the remotes table that downloadable dataset ``download_name`` lacks under ``base``."""
+    return [key for key in _remotes.DATASET_FILES[download_name] if not _in_place(key, base)]
+
+
+def _covering_download(download_name: str, missing: Sequence[str]) -> str:
+    """The smallest :func:`download` name that fetches every missing file (``gtzan_splits`` for the lists alone)."""
+    fits = [n for n, keys in _remotes.DATASET_FILES.items() if set(missing) <= set(keys)]
+    return min(fits, key=lambda n: (len(_remotes.DATASET_FILES[n]), n != download_name), default=download_name)
+
+
+def _download_missing(entry: Dataset, base: Path, missing: list[str]) -> None:
+    """``load_tracks(..., download=True)``: fetch what is missing, with the progress bar; say what failed and why."""
+    name = _covering_download(entry.download or entry.name, missing)
+    size = sum(_remotes.REMOTES[k].size for k in missing)
+    print(f"{entry.label} is not in {base}: downloading {_remotes.human_size(size)} "
+          f"(mgc_helpers.datasets.download({name!r}))")
+    try:
+        _download(name, root=base)
+    except DownloadError as exc:
+        done = [_remotes.REMOTES[k].filename for k in missing if _in_place(k, base)]
+        kept = (f" The file(s) completed before ({', '.join(done)}) are verified and kept; "
+                "they are not fetched again.") if done else ""
+        why = "this computer seems to be offline" if exc.offline else "no mirror served it"
+        raise DownloadError(
+            exc.filename, exc.attempts, offline=exc.offline, size=next((r.size for r in _remotes.REMOTES.values() if r.filename == exc.filename), None),
+            note=(f"load_tracks({entry.name!r}, download=True) tried to download {entry.label} "
+                  f"({_remotes.human_size(size)}: {', '.join(_remotes.REMOTES[k].filename for k in missing)}) "
+                  f"into {base} and stopped at {exc.filename} because {why}. Nothing is half-written there: "
+                  f"downloads are renamed into place only once verified, archives only once extracted.{kept}"),
+        ) from exc
 
 
 def _folder_path(name: str | os.PathLike) -> Path:

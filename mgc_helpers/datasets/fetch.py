@@ -43,13 +43,31 @@ class DownloadError(RuntimeError):
     """A file could not be downloaded from any mirror; the message lists every attempt.
 
     Used from notebook 03 on.
+
+    Attributes
+    ----------
+    filename : str
+        The file that could not be downloaded.
+    attempts : list of str
+        What each mirror did, in order.
+    offline : bool
+        No mirror answered at all (no connection, a name that does not resolve, a refused
+        or timed-out connection): this computer is probably offline. Nothing was written.
     """
 
-    def __init__(self, filename: str, attempts: list[str]) -> None:
+    def __init__(self, filename: str, attempts: list[str], *, offline: bool = False, size: int | None = None,
+                 note: str = "") -> None:
         self.filename = filename
         self.attempts = list(attempts)
+        self.offline = bool(offline)
         lines = "\n".join(f"  - {a}" for a in attempts) or "  - no mirror is listed"
-        super().__init__(f"Could not download '{filename}'. Attempts:\n{lines}")
+        what = f"'{filename}'" + (f" ({human_size(size)})" if size else "")
+        head = f"Could not download {what}."
+        if self.offline:
+            head += (" No mirror could be reached (no answer from any host): this computer seems to be offline, "
+                     "or the hosts are down. Nothing was written (no partial file is left behind); "
+                     "connect to the internet and run it again.")
+        super().__init__(f"{head} Attempts:\n{lines}" + (f"\n{note}" if note else ""))
 
 
 class ExtractError(RuntimeError):
@@ -108,6 +126,39 @@ def _is_transient(exc: BaseException) -> bool:
         (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
          requests.exceptions.ContentDecodingError, ConnectionError, TimeoutError),
     )
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """No answer from the host at all: no network, a name that does not resolve, refused or timed-out connection."""
+    import requests
+
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
+                        requests.HTTPError)):
+        return False  # the host answered (an error status, or a body cut short)
+    text = str(exc)
+    if "Connection broken" in text or "IncompleteRead" in text:
+        return False
+    return isinstance(exc, (requests.ConnectionError, requests.exceptions.ConnectTimeout, ConnectionError,
+                            TimeoutError, OSError))
+
+
+def _made_folders(folder: Path) -> list[Path]:
+    """The folders ``folder.mkdir(parents=True)`` is about to create, deepest first."""
+    made = []
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        made.append(path)
+    return made
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders a failed download created, deepest first, if nothing was put in them."""
+    for path in folders:
+        try:
+            path.rmdir()
+        except OSError:
+            break
 
 
 def _check_space(folder: Path, size: int, filename: str) -> None:
@@ -191,7 +242,18 @@ def fetch(
         (:attr:`~mgc_helpers.datasets.remotes.Remote.unverified`).
     """
     folder = Path(folder)
+    made = _made_folders(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _fetch(remote, folder, progress=progress, retries=retries, backoff=backoff, timeout=timeout,
+                      say=say, record=record)
+    except BaseException:
+        _remove_empty(made)  # a failed download leaves no empty folder behind either
+        raise
+
+
+def _fetch(remote: Remote, folder: Path, *, progress: bool, retries: int, backoff: float, timeout: float,
+           say: Callable[[str], None], record: dict | None) -> Path:
     target = folder / remote.filename
     if target.is_file():
         found = _verified_as(target, remote)
@@ -206,6 +268,7 @@ def fetch(
     _check_space(folder, remote.size, remote.filename)
     say(f"Downloading {remote.filename} ({human_size(remote.size)}): {remote.description}")
     attempts: list[str] = []
+    answered = False  # did any host answer at all? (if none did, the computer is probably offline)
     part = folder / f".{remote.filename}.{os.getpid()}.part"
     for mirror in remote.mirrors:
         host = urlparse(mirror.url).netloc
@@ -218,6 +281,7 @@ def fetch(
                 raise
             except Exception as exc:  # requests / OS errors: decide whether to retry
                 part.unlink(missing_ok=True)
+                answered = answered or not _unreachable(exc)
                 if _is_transient(exc) and attempt < retries:
                     attempts.append(f"{mirror.url}: try {attempt + 1} failed ({_reason(exc)}); retried")
                     time.sleep(backoff * (attempt + 1))
@@ -225,6 +289,7 @@ def fetch(
                 attempts.append(f"{mirror.url}: {_reason(exc)}")
                 break
             if problem is not None:
+                answered = True
                 say(f"  {problem}")
                 attempts.append(problem)
                 break  # a mismatch will not go away by asking again: next mirror
@@ -235,7 +300,7 @@ def fetch(
                 record.update(verified)
             return target
     attempts += [f"{m.url}: not tried ({m.note})" for m in remote.unverified]
-    raise DownloadError(remote.filename, attempts)
+    raise DownloadError(remote.filename, attempts, offline=bool(remote.mirrors) and not answered, size=remote.size)
 
 
 def _members_are_safe(names: list[str], archive: Path) -> None:
