@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +121,78 @@ def test_widget_outputs_become_a_note_other_outputs_stay():
     assert kept == figure
     assert "mybinder.org/v2/gh/org/course/main" in page["cells"][0]["source"]
     assert nb["cells"][1]["outputs"][0] is widget  # the executed copy itself is not changed
+
+
+def _widget(label="VBox(children=(HBox(...),))"):
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/plain": [label], build.WIDGET_MIME: {"model_id": "m", "version_major": 2,
+                                                                "version_minor": 0}}}
+
+
+PNG = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}}
+
+
+def test_widget_note_points_at_the_static_picture_where_the_cell_has_one():
+    """Issue 20: an explorer draws its first setting as a plain figure, then the widget: the page keeps the figure
+    and says it is a static view; a widget with no picture gets a note that nothing of it can be shown."""
+    nb = _nb([_code("explorer", [PNG, _widget()], count=1), _code("app", [_widget("App(...)")], count=2),
+              _code("later", [_widget("Tab(...)"), PNG], count=3)])
+    page, n = build.site_notebook(nb)
+    assert n == 3
+    (fig, above), (alone,), (below, fig2) = (c["outputs"] for c in page["cells"])
+    assert fig == PNG and fig2 == PNG
+    assert "The picture above is a static view of its first setting" in above["data"]["text/html"]
+    assert "static view above" in above["data"]["text/plain"]
+    assert "The picture below is a static view" in below["data"]["text/html"]
+    assert "<code>App</code>" in alone["data"]["text/html"] and "Nothing of it can be shown" in alone["data"]["text/html"]
+    assert "static view" not in alone["data"]["text/plain"]
+    assert all(build.WIDGET_MIME not in o["data"] for c in page["cells"] for o in c["outputs"])
+    with pytest.raises(ValueError, match="picture must be"):
+        build.widget_note(_widget(), picture="left")
+
+
+def test_assemble_writes_every_page_from_a_tiny_executed_notebook(tmp_path):
+    """The site's sources from one stored notebook and its executed copy (no Sphinx, no notebook run): the
+    README as landing page with every document in its table of contents, the instructor's kit as pages with
+    their links pointing into the site, and the notebook page with its figure kept and its widget as a note."""
+    stored = tmp_path / "nbs"
+    stored.mkdir()
+    _write(stored / "01_tiny.ipynb", _nb([_md(f"# Tiny\n\n{COLAB}"), _code("explore()")]))
+    run = tmp_path / "run"
+    run.mkdir()
+    _write(run / "01_tiny.ipynb", _nb([_md(f"# Tiny\n\n{COLAB}"), _code("explore()", [PNG, _widget()], count=1)],
+                                      mgc_executed={"by": "nbval", "failed": []}, widgets={"state": {}}))
+    info = build.assemble(run, tmp_path / "src", notebooks=stored, api=False)
+    assert info == {"notebooks": ["01_tiny.ipynb"], "widgets": 1}
+    src = tmp_path / "src"
+    for page in build.DOCUMENTS.values():
+        assert (src / page).is_file(), page
+    assert not (src / "api.rst").exists()
+    index = (src / "index.md").read_text(encoding="utf-8")
+    toc = index[index.index("```{toctree}"):]
+    for name in ("notebooks/01_tiny", "instructors", "syllabus", "rubrics", "project", "reading", "api"):
+        assert f"\n{name}\n" in toc, name
+    assert "](instructors.md" in index  # the README's link to the guide points at its page
+    guide = (src / "instructors.md").read_text(encoding="utf-8")
+    for page in ("syllabus.md", "rubrics.md", "project.md", "reading.md"):
+        assert f"]({page}" in guide, page  # the guide links every document of the kit, inside the site
+    page = json.loads((src / "notebooks" / "01_tiny.ipynb").read_text(encoding="utf-8"))
+    fig, note = page["cells"][1]["outputs"]
+    assert fig == PNG and "static view of its first setting" in note["data"]["text/html"]
+    assert "mybinder.org" in page["cells"][0]["source"] and "widgets" not in page["metadata"]
+
+
+def test_the_documents_exist_and_their_relative_links_resolve():
+    """Every page of the kit is in the repository, and each relative link in it names a file or folder that
+    exists (anchors aside), so the links work on GitHub as well as on the site."""
+    for origin in build.DOCUMENTS:
+        path = REPO / origin
+        assert path.is_file(), origin
+        for m in build.LINK_RE.finditer(path.read_text(encoding="utf-8")):
+            target = m["target"]
+            if re.match(r"[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+                continue
+            assert (path.parent / target.partition("#")[0]).exists(), f"{origin}: broken link {target}"
 
 
 def test_links_point_into_the_site_or_to_github():

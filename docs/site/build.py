@@ -7,9 +7,11 @@ the executed copies nbval made (one execution: the notebook check and the site s
    error output, every code cell ran; otherwise it stops with the reason (the site never shows a stale or
    broken notebook, and never fails silently);
 2. assembles the Sphinx sources in ``<out>/src``: the README as the landing page (links to notebooks and the
-   guide point into the site, other repository files to GitHub), ``docs/INSTRUCTORS.md``, the copies (a
-   Binder badge added beside each Colab badge; widget outputs replaced by a note to run the notebook, as
-   nbval keeps no widget state), and ``api.rst`` (autosummary + numpydoc over ``mgc_helpers``);
+   guide point into the site, other repository files to GitHub), the instructor's kit (``docs/INSTRUCTORS.md``,
+   ``syllabus.md``, ``rubrics.md``, ``project.md``, ``reading.md``: :data:`DOCUMENTS`), the copies (a
+   Binder badge added beside each Colab badge; each widget output replaced by a note to run the notebook, as
+   nbval keeps no widget state; the static first picture the explorers draw before their widget stays, and
+   the note points at it), and ``api.rst`` (autosummary + numpydoc over ``mgc_helpers``);
 3. runs Sphinx (myst-nb reads the stored outputs, ``nb_execution_mode = "off"``) into ``<out>/html``.
 
 Usage::
@@ -106,29 +108,56 @@ def add_binder_badge(text: str) -> str:
     return COLAB_RE.sub(badge, text)
 
 
-def widget_note(output: dict) -> dict:
-    """A static note in place of a widget's output (no widget state to render without a kernel)."""
+IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
+
+
+def _has_picture(output: dict) -> bool:
+    return any(mime in output.get("data", {}) for mime in IMAGE_MIMES)
+
+
+def widget_note(output: dict, *, picture: str | None = None) -> dict:
+    """A static note in place of a widget's output (nbval keeps no widget state, so none can be rendered).
+
+    ``picture`` says where the cell's own static picture of the widget is (``"above"`` or ``"below"``:
+    the explorers draw their first setting as a plain figure before the widget, and that figure stays on
+    the page); ``None`` when the cell has none.
+    """
     label = output.get("data", {}).get("text/plain", "")
     label = label if isinstance(label, str) else "".join(label)
     kind = re.match(r"[A-Za-z_]\w*", label.strip())
     name = kind.group(0) if kind else "widget"
+    if picture in ("above", "below"):
+        seen = (f"The picture {picture} is a static view of its first setting; to change the settings, open the "
+                "notebook")
+    elif picture is None:
+        seen = "Nothing of it can be shown on this page; to use it, open the notebook"
+    else:
+        raise ValueError(f"picture must be 'above', 'below' or None, got {picture!r}")
     html = ('<div class="admonition note mgc-widget-note"><p class="admonition-title">Interactive widget</p>'
-            f"<p>This cell shows an interactive widget (<code>{name}</code>) that needs a running kernel: open the "
-            "notebook in Colab or Binder (badges at the top) or run it locally with <code>make lab</code>.</p></div>")
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"text/html": html, "text/plain": f"[interactive widget {name}: run the notebook to use it]"}}
+            f"<p>This cell shows an interactive widget (<code>{name}</code>) that needs a running kernel. {seen} "
+            "in Colab or Binder (badges at the top) or run it locally with <code>make lab</code>.</p></div>")
+    plain = (f"[interactive widget {name}: " + (f"static view {picture}; " if picture else "")
+             + "run the notebook to use it]")
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/html": html, "text/plain": plain}}
 
 
 def site_notebook(nb: dict) -> tuple[dict, int]:
-    """The page's version of an executed notebook: Binder badges, widget notes. Returns it and the widget count."""
+    """The page's version of an executed notebook: Binder badges, widget notes. Returns it and the widget count.
+
+    Every widget output becomes a note (:func:`widget_note`); a static picture the same cell drew (the
+    explorers' first view) is kept and the note points at it. Figures, sound and text stay as they are.
+    """
     nb = copy.deepcopy(nb)
     widgets = 0
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = add_binder_badge(_source(cell))
-        for i, out in enumerate(cell.get("outputs", [])):
+        outputs = cell.get("outputs", [])
+        for i, out in enumerate(outputs):
             if WIDGET_MIME in out.get("data", {}):
-                cell["outputs"][i] = widget_note(out)
+                before = any(_has_picture(o) for o in outputs[:i])
+                after = any(_has_picture(o) for o in outputs[i + 1:])
+                outputs[i] = widget_note(out, picture="above" if before else "below" if after else None)
                 widgets += 1
     nb.setdefault("metadata", {}).pop("widgets", None)
     return nb, widgets
@@ -173,14 +202,34 @@ TOCTREE = """
 :caption: Teaching and reference
 
 instructors
+syllabus
+rubrics
+project
+reading
 api
 ```
 """
 
 
-def assemble(executed: Path, src: Path, *, select: list[str] | None = None) -> dict:
-    """Write the Sphinx sources into ``src``; returns ``{"notebooks": [...], "widgets": n}``."""
-    stored = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+#: The repository's markdown documents that are pages of the site: repository path -> page source.
+DOCUMENTS = {
+    "README.md": "index.md",
+    "docs/INSTRUCTORS.md": "instructors.md",
+    "docs/syllabus.md": "syllabus.md",
+    "docs/rubrics.md": "rubrics.md",
+    "docs/project.md": "project.md",
+    "docs/reading.md": "reading.md",
+}
+
+
+def assemble(executed: Path, src: Path, *, select: list[str] | None = None, notebooks: Path | None = None,
+             api: bool = True) -> dict:
+    """Write the Sphinx sources into ``src``; returns ``{"notebooks": [...], "widgets": n}``.
+
+    ``notebooks`` is the folder of stored notebooks (default the course's ``notebooks/``); ``api=False``
+    leaves out the API page (tests of the pages alone).
+    """
+    stored = sorted((NOTEBOOKS if notebooks is None else Path(notebooks)).glob("[0-9][0-9]_*.ipynb"))
     if select:
         stored = [p for p in stored if any(p.name.startswith(s.zfill(2)) or p.name == s for s in select)]
     if not stored:
@@ -188,7 +237,7 @@ def assemble(executed: Path, src: Path, *, select: list[str] | None = None) -> d
     if src.exists():
         shutil.rmtree(src)
     (src / "notebooks").mkdir(parents=True)
-    pages = {"README.md": "index.md", "docs/INSTRUCTORS.md": "instructors.md"}
+    pages = dict(DOCUMENTS)
     pages.update({f"notebooks/{p.name}": f"notebooks/{p.name}" for p in stored})
     widgets = 0
     for path in stored:
@@ -196,13 +245,17 @@ def assemble(executed: Path, src: Path, *, select: list[str] | None = None) -> d
         widgets += n
         (src / "notebooks" / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
                                                    encoding="utf-8")
-    readme = rewrite_links((REPO / "README.md").read_text(encoding="utf-8"), origin="README.md", pages=pages)
     names = "\n".join(f"notebooks/{p.stem}" for p in stored)
-    (src / "index.md").write_text(readme + TOCTREE.format(notebooks=names), encoding="utf-8")
-    guide = (REPO / "docs" / "INSTRUCTORS.md").read_text(encoding="utf-8")
-    (src / "instructors.md").write_text(rewrite_links(guide, origin="docs/INSTRUCTORS.md", pages=pages),
-                                        encoding="utf-8")
-    (src / "api.rst").write_text(api_page(), encoding="utf-8")
+    for origin, page in DOCUMENTS.items():
+        path = REPO / origin
+        if not path.is_file():
+            raise SiteError(f"{origin} is missing: the site needs every page of {sorted(DOCUMENTS)}")
+        text = rewrite_links(path.read_text(encoding="utf-8"), origin=origin, pages=pages)
+        if page == "index.md":
+            text += TOCTREE.format(notebooks=names)
+        (src / page).write_text(text, encoding="utf-8")
+    if api:
+        (src / "api.rst").write_text(api_page(), encoding="utf-8")
     return {"notebooks": [p.name for p in stored], "widgets": widgets}
 
 
@@ -263,7 +316,7 @@ def page_warnings(lines: list[str], src: Path) -> list[str]:
 
     Warnings about docstrings (the API reference) are listed in the log, not fatal.
     """
-    pages = [str((src / name).resolve()) for name in ("notebooks", "index.md", "instructors.md")]
+    pages = [str((src / name).resolve()) for name in ("notebooks", *DOCUMENTS.values())]
     return [line for line in lines if any(line.startswith(page) for page in pages)]
 
 
