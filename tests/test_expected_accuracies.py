@@ -62,7 +62,7 @@ def test_table_from_a_recorded_run_with_wilson_intervals(log):
     assert cnn[4] == "85.0 %" and cnn[5] == f"{100 * ci.low:.1f}–{100 * ci.high:.1f} %" == "70.9–92.9 %"
     assert cnn[6] == "40" and cnn[7] == "15 epochs \\| vote"  # a | in the notes does not break the table
     assert leak[5] == "—" and leak[6] == "—"  # no test size recorded: no interval is invented
-    assert "dataset `toy`, 3 models, recorded 20" in block and "UTC" in block
+    assert "dataset `toy`, 3 models from notebook(s) 03, 05, recorded 20" in block and "UTC" in block
 
 
 def test_interval_computed_from_n_test_when_the_log_has_no_bounds(log):
