@@ -27,6 +27,7 @@ A notebook sets ``PROFILE = "auto"`` in its parameters cell and reads its sizes 
 from __future__ import annotations
 
 import os
+import textwrap
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar, Mapping
@@ -146,10 +147,9 @@ def gpu_available() -> bool:
     Used by :func:`resolve_profile` (notebooks 04-08 and 10). Listing the devices does not start
     TensorFlow's runtime, so :func:`mgc_helpers.training.configure_threads` still works afterwards.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
+    from ._tensorflow import import_tensorflow  # the quiet entry point: no CUDA/absl start-up lines
 
-    return bool(tf.config.list_physical_devices("GPU"))
+    return bool(import_tensorflow().config.list_physical_devices("GPU"))
 
 
 def resolve_profile(profile: str = "auto") -> str:
@@ -214,12 +214,17 @@ class _Sizes:
     profile: str
     #: The sizes set away from the profile's values (by the notebook's parameters or by hand).
     changed: tuple[str, ...] = field(default=(), kw_only=True)
+    #: The real dataset the CPU profile was cut down for (:data:`CPU_AT_REAL_SIZE`), else ``None``.
+    dataset: str | None = field(default=None, kw_only=True)
+    #: The sizes the CPU profile cut down for that dataset, as ``(name, toy value, value used)``.
+    reduced: tuple[tuple[str, Any, Any], ...] = field(default=(), kw_only=True)
     #: The notebook these sizes are for.
     notebook: ClassVar[str] = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The sizes by name (every field but ``profile`` and ``changed``), in the order of the class."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("profile", "changed")}
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("profile", "changed", "dataset", "reduced")}
 
     def __str__(self) -> str:
         parts = []
@@ -236,7 +241,14 @@ class _Sizes:
             if len(lines) == 1 or len(lines[-1]) + len(part) > 108:
                 lines.append(" ")
             lines[-1] += f" {part},"
-        return "\n".join(lines)[:-1]
+        text = "\n".join(lines)[:-1]
+        if self.reduced:
+            cuts = ", ".join(f"{name} {old} -> {new}" for name, old, new in self.reduced)
+            note = (f"On {self.dataset!r} (real clips, many more than the toy data's) the CPU profile trains less "
+                    f"so that the notebook fits a 2-core CPU: {cuts} (same split, same test clips; "
+                    f"PROFILE = \"gpu\" trains at full size).")
+            text += "\n" + textwrap.fill(note, width=110, initial_indent="  ", subsequent_indent="  ")
+        return text
 
     def describe(self) -> None:
         """Print the profile and every size it chose (each training notebook calls it once)."""
@@ -321,11 +333,12 @@ class CRNNSizes(_Sizes):
     """Sizes of notebook 07 (report 001's CRNN).
 
     CPU: 64 bands at hop 1024, 3-s crops, 20 epochs of the toy variant (``TOY_MODEL="toy"``), 4 crops per
-    clip in batches of 32.
+    clip in batches of 32; the training is repeated with ``n_seeds`` = 2 seeds (the notebook's own run and one
+    more: what the toy budget allows) to show the spread the seed alone causes.
     GPU: report 001's exact table (``TOY_MODEL="seed"``: 18,356 parameters for four classes) on 96 x 1366
     log-mels (hop 512, as :data:`mgc_helpers.models.crnn.REPORT001_INPUT_SHAPE`): one whole-clip crop per
     clip and epoch, 30 epochs (report 001 trained 20 at a fixed learning rate of 1e-4; the course's
-    1cycle schedule gets 30 on a GPU), batches of 32 (report 001: 128, on FMA's 8,000 clips).
+    1cycle schedule gets 30 on a GPU), batches of 32 (report 001: 128, on FMA's 8,000 clips), 5 seeds.
     """
 
     notebook: ClassVar[str] = "07_crnn.ipynb"
@@ -338,6 +351,7 @@ class CRNNSizes(_Sizes):
     toy_model: str
     crops_per_track: int
     batch_size: int
+    n_seeds: int
 
 
 @dataclass(frozen=True)
@@ -401,9 +415,9 @@ PROFILES: dict[str, dict[str, _Sizes]] = {
     },
     "crnn": {
         "cpu": CRNNSizes("cpu", n_mels=64, hop=1024, crop_seconds=3.0, test_hop_seconds=0.75, epochs=20,
-                         toy_model="toy", crops_per_track=4, batch_size=32),
+                         toy_model="toy", crops_per_track=4, batch_size=32, n_seeds=2),
         "gpu": CRNNSizes("gpu", n_mels=96, hop=512, crop_seconds=_seconds(1366, 512), test_hop_seconds=0.75,
-                         epochs=30, toy_model="seed", crops_per_track=1, batch_size=32),
+                         epochs=30, toy_model="seed", crops_per_track=1, batch_size=32, n_seeds=5),
     },
     "transfer": {
         "cpu": TransferSizes("cpu", n_patches=1, train_per_genre=4, sizes=(1, 2, 4), repeats=2, cnn_sizes=(1, 4),
@@ -417,6 +431,16 @@ PROFILES: dict[str, dict[str, _Sizes]] = {
     },
 }
 
+#: What the CPU profile cuts on a real dataset (any ``DATASET`` but ``"toy"``: GTZAN's 443 training clips of 30 s
+#: and FMA's thousands, against the toy data's 120 of 12 s), so that each notebook stays within its CPU budget at
+#: GTZAN size (notebook 05: about 5 minutes on two cores). Only the amount of training and of test-time voting is
+#: cut: the split, the test clips, the features and the networks are the same. :func:`profile_sizes` applies it
+#: when it is given ``dataset=`` and prints it with the sizes; the GPU profile is never cut.
+CPU_AT_REAL_SIZE: dict[str, dict[str, Any]] = {
+    "cnn": {"crops_per_track": 2, "test_hop_seconds": 1.5},
+    "crnn": {"crops_per_track": 2, "test_hop_seconds": 1.5, "n_seeds": 1},
+}
+
 #: The notebook each entry of :data:`PROFILES` sizes.
 PROFILE_NOTEBOOKS = {name: sizes["cpu"].notebook for name, sizes in PROFILES.items()}
 
@@ -426,6 +450,7 @@ def profile_sizes(
     profile: str = "auto",
     *,
     parameters: Mapping[str, Any] | None = None,
+    dataset: str | os.PathLike | None = None,
     **changes: Any,
 ) -> _Sizes:
     """The sizes one notebook trains with under a profile: the course's one switch for CPU or GPU.
@@ -451,6 +476,10 @@ def profile_sizes(
         The notebook's parameters cell, by size name. A value equal to the ``"cpu"`` profile's follows
         the chosen profile; any other value was set on purpose (by hand, or injected by papermill) and
         is kept. Lists count as tuples (papermill injects JSON).
+    dataset : str or path-like, optional, keyword-only
+        The notebook's ``DATASET``. Under the ``"cpu"`` profile, a real dataset (anything but ``"toy"``)
+        gets the cuts of :data:`CPU_AT_REAL_SIZE` for this notebook (listed in ``.reduced`` and printed by
+        ``describe``); a parameter set on purpose still wins.
     **changes
         Single sizes to set whatever their value, e.g. ``epochs=2`` for a quick rehearsal.
 
@@ -471,6 +500,10 @@ def profile_sizes(
         raise KeyError(f"no profile sizes for {notebook!r}; choose one of {sorted(PROFILES)}")
     cpu = PROFILES[notebook]["cpu"]
     chosen = PROFILES[notebook][resolve_profile(profile)]
+    real = dataset is not None and str(dataset) != "toy"
+    cuts = CPU_AT_REAL_SIZE.get(notebook, {}) if real and chosen.profile == "cpu" else {}
+    if cuts:
+        chosen = replace(chosen, **cuts)
     names = list(chosen.to_dict())
     given = dict(parameters or {})
     unknown = sorted((set(given) | set(changes)) - set(names))
@@ -483,4 +516,9 @@ def profile_sizes(
     edits = {k: plain(k, v) for k, v in given.items() if plain(k, v) != getattr(cpu, k)}
     edits.update({k: plain(k, v) for k, v in changes.items()})
     changed = tuple(k for k in names if k in edits and edits[k] != getattr(chosen, k))
-    return replace(chosen, **edits, changed=changed)
+    if isinstance(chosen, CNNSizes) and "report_epochs" in changed:  # REPORT_EPOCHS trains both reports' CNNs
+        epochs = edits["report_epochs"]
+        edits.update(report002=replace(edits.get("report002", chosen.report002), epochs=epochs),
+                     report000=replace(edits.get("report000", chosen.report000), epochs=epochs))
+    reduced = tuple((k, getattr(cpu, k), getattr(chosen, k)) for k in cuts if k not in edits)
+    return replace(chosen, **edits, changed=changed, dataset=str(dataset) if reduced else None, reduced=reduced)

@@ -26,7 +26,7 @@ tf = import_tensorflow()
 keras = import_keras()
 
 __all__ = ["conv_layers", "first_layer_filters", "plot_filters", "activations", "plot_activations",
-           "saliency", "plot_saliency"]
+           "saliency", "plot_saliency", "plot_spec_augment", "misclassified_clip", "play_misclassified"]
 
 
 def conv_layers(model: Any) -> list[Any]:
@@ -181,10 +181,13 @@ def plot_activations(
     n = min(n, maps.shape[-1])
     nrows, ncols = _grid(n + 1, ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 1.8 * nrows), squeeze=False)
-    axes.flat[0].imshow(np.asarray(x)[..., 0], origin="lower", aspect="auto", cmap="magma")
+    image = axes.flat[0].imshow(np.asarray(x)[..., 0], origin="lower", aspect="auto", cmap="magma")
     axes.flat[0].set_title("input (standardised log-mel)", fontsize=8)
-    for k in range(n):
-        axes.flat[k + 1].imshow(maps[..., k], origin="lower", aspect="auto", cmap="viridis")
+    fig.colorbar(image, ax=axes.flat[0], fraction=0.08, pad=0.02).ax.tick_params(labelsize=6)
+    lo, hi = float(np.min(maps[..., :n])), float(np.max(maps[..., :n]))
+    for k in range(n):  # one colour scale for every map, so that their strengths compare
+        shown = axes.flat[k + 1].imshow(maps[..., k], origin="lower", aspect="auto", cmap="viridis", vmin=lo,
+                                        vmax=hi if hi > lo else lo + 1.0)
         axes.flat[k + 1].set_title(f"filter {k}", fontsize=8)
     for ax in axes.flat:
         ax.set_xticks([])
@@ -193,6 +196,10 @@ def plot_activations(
         ax.axis("off")
     fig.suptitle(f"activations of {_layer(model, layer).name}", fontsize=9)
     fig.tight_layout()
+    if n:
+        bar = fig.colorbar(shown, ax=list(axes.flat[1:n + 1]), fraction=0.03, pad=0.02)
+        bar.set_label("activation", fontsize=7)
+        bar.ax.tick_params(labelsize=6)
     return fig
 
 
@@ -242,12 +249,108 @@ def plot_saliency(
     sal, c = saliency(model, x, class_index=class_index)
     name = class_names[c] if class_names is not None else str(c)
     fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), sharey=True)
-    axes[0].imshow(np.asarray(x)[..., 0], origin="lower", aspect="auto", cmap="magma")
+    shown = axes[0].imshow(np.asarray(x)[..., 0], origin="lower", aspect="auto", cmap="magma")
     axes[0].set_title(f"input {title}".strip(), fontsize=9)
-    axes[1].imshow(sal, origin="lower", aspect="auto", cmap="hot")
+    fig.colorbar(shown, ax=axes[0], pad=0.02).set_label("standardised log-mel", fontsize=8)
+    shown = axes[1].imshow(sal, origin="lower", aspect="auto", cmap="hot")
     axes[1].set_title(f"saliency for '{name}'", fontsize=9)
+    fig.colorbar(shown, ax=axes[1], pad=0.02).set_label("|gradient|", fontsize=8)
     for ax in axes:
         ax.set_xlabel("frame")
     axes[0].set_ylabel("mel band")
-    fig.tight_layout()
     return fig
+
+
+def plot_spec_augment(x: np.ndarray, *, rng: np.random.Generator, n: int = 3, **options: Any) -> Any:
+    """One input next to ``n`` SpecAugment-masked copies of it, on one colour scale with its colour bar.
+
+    Taught in notebook 05 (augmentation). The masks are :func:`mgc_helpers.segments.spec_augment`'s
+    (``options`` are its ``freq_masks``, ``time_masks``, ``max_freq``, ``max_time``, ``value``).
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n_bands, n_frames, 1) or (n_bands, n_frames)
+    rng : numpy.random.Generator, keyword-only
+    n : int, keyword-only
+        Masked copies.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .segments import spec_augment
+
+    image = np.asarray(x, dtype=np.float32)
+    image = image[..., 0] if image.ndim == 3 else image
+    masked = spec_augment(np.repeat(image[None], n, axis=0), rng=rng, **options)
+    fig, axes = plt.subplots(1, n + 1, figsize=(3 * (n + 1), 2.4), sharey=True, squeeze=False)
+    lo, hi = float(image.min()), float(image.max())
+    for ax, img, title in zip(axes[0], [image, *masked], ["original", *(f"masked {k + 1}" for k in range(n))]):
+        shown = ax.imshow(img, origin="lower", aspect="auto", cmap="magma", vmin=lo, vmax=hi if hi > lo else lo + 1)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("frame")
+    axes[0, 0].set_ylabel("mel band")
+    fig.colorbar(shown, ax=list(axes[0]), pad=0.01, fraction=0.03).set_label("standardised log-mel", fontsize=8)
+    return fig
+
+
+def misclassified_clip(scores: Any, tracks: Any, *, rank: int = 0) -> dict[str, Any] | None:
+    """One misclassified test clip of an evaluation: the one the network was most confident about.
+
+    Used by notebooks 05-07 (listen to a mistake). ``scores`` is what
+    :func:`mgc_helpers.training.evaluate` returns (``track_id_clip``, ``y_true_clip``, ``y_pred_clip``,
+    ``proba_clip``); ``tracks`` the tracks table (its ``path`` column).
+
+    Parameters
+    ----------
+    scores : mapping
+    tracks : pandas.DataFrame
+        Columns ``track_id`` and ``path``.
+    rank : int, keyword-only
+        0: the most confident mistake, 1: the next one, ...
+
+    Returns
+    -------
+    dict or None
+        ``track_id, path, true, predicted, confidence`` (the predicted genre's mean probability), or
+        ``None`` when every clip is right (or ``rank`` is past the last mistake).
+    """
+    truth = np.asarray(scores["y_true_clip"]).astype(str)
+    pred = np.asarray(scores["y_pred_clip"]).astype(str)
+    proba = np.asarray(scores["proba_clip"], dtype=float)
+    wrong = np.flatnonzero(truth != pred)
+    if rank >= len(wrong):
+        return None
+    confidence = proba[wrong].max(axis=1)
+    k = int(wrong[np.argsort(-confidence, kind="stable")[rank]])
+    tid = str(np.asarray(scores["track_id_clip"])[k])
+    paths = dict(zip(tracks["track_id"].astype(str), tracks["path"].astype(str)))
+    if tid not in paths:
+        raise KeyError(f"track {tid!r} of the scores is not in the tracks table")
+    return {"track_id": tid, "path": paths[tid], "true": truth[k], "predicted": pred[k],
+            "confidence": float(proba[k].max())}
+
+
+def play_misclassified(scores: Any, tracks: Any, *, rank: int = 0, seconds: float | None = 10.0) -> Any:
+    """Print which test clip the network got most confidently wrong, and return a player for it.
+
+    Used by notebooks 05-07. The clip is loaded from its file (:func:`mgc_helpers.audio.load`, the first
+    ``seconds``; ``None``: all of it) and played by :func:`mgc_helpers.audio.play`.
+
+    Returns
+    -------
+    IPython.display.Audio or None
+        ``None`` (and a printed line) when every test clip is right.
+    """
+    from . import audio
+
+    clip = misclassified_clip(scores, tracks, rank=rank)
+    if clip is None:
+        print("every test clip is classified correctly: no mistake to listen to")
+        return None
+    print(f"test clip {clip['track_id']}: a {clip['true']} clip classified as {clip['predicted']} "
+          f"(mean probability {clip['confidence']:.2f})" + (f"; its first {seconds:g} s:" if seconds else ":"))
+    y, sr = audio.load(clip["path"], duration=seconds)
+    return audio.play(y, sr)

@@ -60,6 +60,8 @@ __all__ = [
     "train_dataset",
     "array_dataset",
     "Pipeline",
+    "split_name",
+    "SPLIT_NAMES",
 ]
 
 #: What reading a damaged part raises (then the part is rebuilt).
@@ -623,6 +625,36 @@ def _tensorflow() -> Any:
     return import_tensorflow()
 
 
+#: The name of each dataset's default (honest) split, as the results log records it: GTZAN's fault-filtered
+#: artist-disjoint lists, FMA's official artist-filtered split, and the artist-disjoint split of the toy data
+#: and of folders (:func:`mgc_helpers.datasets.load_tracks`, ``split="default"``).
+SPLIT_NAMES = {"toy": "artist", "gtzan": "filtered", "fma_small": "official", "fma_medium": "official"}
+
+
+def split_name(tracks: Any, *, dataset: Any) -> str:
+    """The name of the split a tracks table carries, for the results log: ``"filtered"``, ``"official"``, ``"artist"``.
+
+    Used by notebooks 05-07 (:func:`mgc_helpers.evaluation.record`'s ``split``). A name the loader
+    stored in ``tracks.attrs["split"]`` wins; otherwise the default split of ``dataset``
+    (:data:`SPLIT_NAMES`; a folder of genres is split by artist).
+
+    Parameters
+    ----------
+    tracks : pandas.DataFrame
+        From :func:`mgc_helpers.datasets.load_tracks`.
+    dataset : str or path-like, keyword-only
+        What it was loaded as (the notebook's ``DATASET``).
+
+    Returns
+    -------
+    str
+    """
+    stored = getattr(tracks, "attrs", {}).get("split")
+    if isinstance(stored, str) and stored and stored != "default":
+        return stored
+    return SPLIT_NAMES.get(str(dataset), "artist")
+
+
 # --------------------------------------------------------------------------- the pipeline of one feature set
 class Pipeline:
     """The segments of one feature set for a network: training crops and evaluation segments with one set-up.
@@ -667,6 +699,7 @@ class Pipeline:
         self.classes = list(classes)
         self.standardizer = standardizer
         self.hop = None if hop is None else int(hop)
+        self._segments: dict[tuple[Any, int | None], SegmentData] = {}
 
     def __repr__(self) -> str:
         return (f"Pipeline({len(self.feats.arrays)} tracks, frames={self.frames}, hop={self.hop}, "
@@ -694,8 +727,60 @@ class Pipeline:
         SegmentData
             ``X`` of shape (n_segments, n_bands, frames, 1).
         """
-        return eval_segments(self.feats, split=split, frames=self.frames, hop=self.hop if hop is None else hop,
-                             classes=self.classes, standardizer=self.standardizer)
+        hop = self.hop if hop is None else int(hop)
+        key = (split if isinstance(split, str) else tuple(split), hop)
+        if key not in self._segments:  # cut once: a notebook that asks again (another network) gets the same array
+            self._segments[key] = eval_segments(self.feats, split=split, frames=self.frames, hop=hop,
+                                                classes=self.classes, standardizer=self.standardizer)
+        return self._segments[key]
+
+    def with_input(self, size: Any) -> "Pipeline":
+        """The same tracks, split and classes at another input size: ``n_mels`` bands x ``frames`` at ``hop``.
+
+        Taught in notebook 05, where the reports' CNNs train on their own inputs under the GPU profile
+        (report 002: 128 x 660 at hop 1024) and on the recommended CNN's crops under the CPU profile.
+        When the size matches this pipeline's features, they are shared (and this very pipeline is
+        returned when the frames match too, so its evaluation segments are not cut twice); otherwise the
+        log-mel features are computed (cached, :func:`mgc_helpers.cache.track_features`) for the same
+        tracks and a standardiser is fitted on their training split.
+
+        Parameters
+        ----------
+        size : mgc_helpers.config.SeedInput or any object with ``n_mels``, ``hop`` and ``frames``
+
+        Returns
+        -------
+        Pipeline
+
+        Raises
+        ------
+        ValueError
+            When this pipeline's features are not log-mels with known ``n_mels`` and ``hop_length``.
+        """
+        n_mels, hop_length, frames = int(size.n_mels), int(size.hop), int(size.frames)
+        params = getattr(self.feats, "params", {}) or {}
+        if params.get("kind") not in ("logmel", "logmel_features"):
+            raise ValueError("with_input needs log-mel features with known n_mels and hop_length "
+                             "(mgc_helpers.cache.track_features(tracks, kind='logmel', ...)), got "
+                             f"{params.get('kind', 'features of unknown kind')!r}")
+        import inspect
+
+        from . import features
+
+        defaults = inspect.signature(features.logmel_features).parameters  # what an unnamed option was
+        have = (int(params.get("n_mels", defaults["n_mels"].default)),
+                int(params.get("hop_length", defaults["hop_length"].default)))
+        if have == (n_mels, hop_length):
+            if frames == self.frames:
+                return self
+            return Pipeline(self.feats, frames=frames, classes=self.classes, standardizer=self.standardizer,
+                            hop=self.hop)
+        from . import cache
+
+        feats = cache.track_features(self.feats.tracks, kind="logmel", sr=params.get("sr", config.SAMPLE_RATE),
+                                     n_mels=n_mels, hop_length=hop_length, progress=False)
+        standardizer = fit_standardizer(feats) if self.standardizer is not None else None
+        return Pipeline(feats, frames=frames, classes=self.classes, standardizer=standardizer)
 
     def train_dataset(
         self,

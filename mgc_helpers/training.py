@@ -59,6 +59,7 @@ __all__ = [
     "evaluate",
     "plot_history",
     "checkpoint_path",
+    "repeat_over_seeds",
 ]
 
 
@@ -569,3 +570,57 @@ def evaluate(model: Any, data: SegmentData, *, classes: Sequence[str] | None = N
         "track_id_clip": mean.index.to_numpy(),
         "proba": proba,
     }
+
+
+# --------------------------------------------------------------------------- seed repeats
+def repeat_over_seeds(
+    build: Any,
+    train: Any,
+    *,
+    test: SegmentData,
+    seeds: Sequence[int],
+    known: dict[int, float] | None = None,
+    score: str = "clip_accuracy",
+    **fit_options: Any,
+) -> "evaluation.SeedSpread":
+    """Train one recipe once per seed and summarise a test score: mean, standard deviation, range.
+
+    Taught in notebook 07 (one run's accuracy is one draw: the seed alone moves it by several points
+    on a few dozen test clips); :func:`mgc_helpers.evaluation.repeat_over_seeds` does the summary.
+    For each seed: :func:`set_seed`, ``build()`` a fresh model, :func:`fit` it on ``train(seed)``
+    with ``fit_options`` (and ``seed=seed``), then :func:`evaluate` it on ``test``.
+
+    Parameters
+    ----------
+    build : callable
+        ``build() -> keras.Model``, a fresh untrained network each call.
+    train : callable
+        ``train(seed) -> training batches``, e.g. ``lambda s: pipe.train_dataset(batch_size=32, seed=s)``.
+    test : SegmentData, keyword-only
+    seeds : sequence of int, keyword-only
+        Distinct seeds.
+    known : dict, optional, keyword-only
+        ``{seed: score}`` of runs already done with the same recipe (the notebook's own run): not
+        trained again.
+    score : str, keyword-only
+        Key of :func:`evaluate`'s result (default ``"clip_accuracy"``).
+    **fit_options
+        Passed to :func:`fit` (``validation``, ``epochs``, ``lr``, ``schedule``, ...); not ``seed``.
+
+    Returns
+    -------
+    mgc_helpers.evaluation.SeedSpread
+    """
+    if "seed" in fit_options:
+        raise TypeError("seed is set per run by repeat_over_seeds; pass the seeds with seeds=")
+    known = dict(known or {})
+
+    def run(seed: int) -> float:
+        if seed in known:
+            return float(known[seed])
+        set_seed(seed)
+        model = build()
+        fit(model, train(seed), seed=seed, **fit_options)
+        return float(evaluate(model, test)[score])
+
+    return evaluation.repeat_over_seeds(run, seeds)

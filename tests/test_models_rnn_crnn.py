@@ -231,3 +231,12 @@ def test_skip_cell_validates_and_serialises(tmp_path):
     loaded = keras.models.load_model(path)
     x = np.random.default_rng(0).normal(size=(2, 6, 10, 1)).astype("float32")
     np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), rtol=1e-5)
+
+
+def test_report001_genres_decides_the_genres_of_each_dataset():
+    from mgc_helpers.datasets import fma
+    from mgc_helpers.models import crnn as crnn_module
+
+    assert crnn_module.report001_genres("fma_small") == crnn_module.report001_genres("fma_medium") == "four"
+    assert fma.GENRE_SETS["four"] == ("Electronic", "Rock", "Hip-Hop", "Folk")
+    assert [crnn_module.report001_genres(d) for d in ("toy", "gtzan", "/some/folder")] == [None, None, None]

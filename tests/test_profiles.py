@@ -145,7 +145,8 @@ _NAME = r"PROFILE_SIZES\.\w+|\w+"
 INLINE = {
     "ffnn": {"batch_size": rf"training\.fit\([^)]*?batch_size=({_NAME})"},
     "cnn": {"filters": rf"recommended_cnn\([^\n]*?filters=(\([\d, ]+\)|{_NAME})",
-            "batch_size": rf"train_dataset\(batch_size=({_NAME})",
+            "batch_size": rf"pipe\.train_dataset\(batch_size=({_NAME})",
+            # the reports' CNNs: input shape and batches of a pipeline built from the profile's report sizes
             "report002": rf"report002_cnn\((\(N_MELS, frames, 1\)|\(PROFILE_SIZES\.|{_NAME})",
             "report000": rf"report000_cnn\((\(N_MELS, frames, 1\)|\(PROFILE_SIZES\.|{_NAME})"},
     "rnn": {"batch_size": rf"train_dataset\(batch_size=({_NAME})"},
@@ -154,6 +155,8 @@ INLINE = {
 }
 #: The reports' CNNs run on the recommended CNN's crops (test above) in the CPU profile.
 SAME_AS_CROPS = "(N_MELS, frames, 1)"
+#: Notebook 05's pipelines of the reports' inputs (``pipeNNN.input_shape``) and the profile sizes they are built from.
+REPORT_PIPELINES = {"pipe002": "R002", "pipe000": "R000"}
 
 
 def _cells(notebook: str) -> list[dict]:
@@ -217,6 +220,14 @@ def test_cpu_profile_is_what_the_notebook_runs(name):
             if typed in (field.upper(), f"PROFILE_SIZES.{field}") or typed.startswith("(PROFILE_SIZES."):
                 continue  # read from the profile
             if typed == SAME_AS_CROPS and isinstance(value, config.SeedInput):
+                continue
+            if isinstance(value, config.SeedInput) and typed in REPORT_PIPELINES:
+                # pipe002 = pipe.with_input(R002), R002 = PROFILE_SIZES.report002: shape and schedule from the profile
+                alias = REPORT_PIPELINES[typed]
+                assert re.search(rf"\b{alias} = PROFILE_SIZES\.{field}\b", code), f"{cpu.notebook}: {alias} is not the profile's {field}"
+                assert re.search(rf"\b{typed} = pipe\.with_input\({alias}\)", code), f"{cpu.notebook}: {typed} not from {alias}"
+                assert re.search(rf"{typed}\.train_dataset\(batch_size={alias}\.batch_size", code)
+                assert re.search(rf"epochs={alias}\.epochs", code), f"{cpu.notebook}: {field} epochs not from the profile"
                 continue
             assert ast.literal_eval(typed) == value, f"{cpu.notebook}: {field} typed as {typed}, profile {value!r}"
     call = _profile_call(after_src, name)
@@ -336,3 +347,49 @@ def test_gpu_size_model_trains_one_step_on_the_cpu(label, build, n_params):
     loss = float(np.asarray(model.train_on_batch(x, y)).ravel()[0])
     assert np.isfinite(loss) and loss > 0, label
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights())), f"{label}: nothing learned"
+
+
+# ---------------------------------------------------------------------------
+# the CPU profile at real-dataset size
+# ---------------------------------------------------------------------------
+def test_cpu_profile_trains_less_on_a_real_dataset_and_says_so(capsys):
+    toy = config.profile_sizes("cnn", "cpu", dataset="toy")
+    assert toy == config.PROFILES["cnn"]["cpu"] and toy.reduced == ()
+    gtzan = config.profile_sizes("cnn", "cpu", dataset="gtzan")
+    cuts = config.CPU_AT_REAL_SIZE["cnn"]
+    assert {k: getattr(gtzan, k) for k in cuts} == cuts and gtzan.changed == ()
+    assert gtzan.reduced == tuple((k, getattr(toy, k), v) for k, v in cuts.items())
+    # only the amount of training and voting: the networks, features and crops are the toy run's
+    same = set(toy.to_dict()) - set(cuts)
+    assert {k: getattr(gtzan, k) for k in same} == {k: getattr(toy, k) for k in same}
+    gtzan.describe()
+    out = capsys.readouterr().out
+    assert "On 'gtzan'" in out and "crops_per_track 4 -> 2" in out and "same split, same test clips" in out
+    # the GPU profile is never cut; a parameter set on purpose wins over the cut
+    assert config.profile_sizes("cnn", "gpu", dataset="gtzan") == config.PROFILES["cnn"]["gpu"]
+    mine = config.profile_sizes("cnn", "cpu", dataset="gtzan", parameters=dict(crops_per_track=3))
+    assert mine.crops_per_track == 3 and "crops_per_track" not in [k for k, *_ in mine.reduced]
+    assert config.profile_sizes("crnn", "cpu", dataset="/some/folder").reduced  # a folder is a real dataset too
+    assert config.profile_sizes("rnn", "cpu", dataset="gtzan").reduced == ()      # nothing to cut there
+
+
+def test_report_epochs_trains_both_reports_cnns():
+    sizes = config.profile_sizes("cnn", "cpu", parameters=dict(report_epochs=5))
+    assert (sizes.report002.epochs, sizes.report000.epochs, sizes.changed) == (5, 5, ("report_epochs",))
+    gpu = config.profile_sizes("cnn", "gpu")
+    assert (gpu.report002.epochs, gpu.report000.epochs) == (40, 160)  # each report's own schedule
+
+
+def test_every_notebook_passes_its_dataset_to_the_profile():
+    for name in ("cnn", "crnn"):
+        _, after, _ = _notebook(config.PROFILES[name]["cpu"].notebook)
+        call = _profile_call(after, name)
+        assert call is not None and any(k.arg == "dataset" and getattr(k.value, "id", "") == "DATASET"
+                                        for k in call.keywords), name
+
+
+def test_gpu_available_imports_tensorflow_quietly(monkeypatch):
+    import inspect
+
+    source = inspect.getsource(config.gpu_available)
+    assert "import_tensorflow" in source and "import tensorflow" not in source

@@ -396,3 +396,37 @@ def test_segments_imports_no_tensorflow():
             "print('tensorflow' in sys.modules or 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- other input sizes, split names
+def test_pipeline_with_input_shares_or_computes_the_features(isolated_cache, feats):
+    from mgc_helpers.config import SeedInput
+
+    pipe = segments.Pipeline(feats, frames=8, classes=["a", "b"], standardizer=segments.fit_standardizer(feats))
+    assert pipe.with_input(SeedInput(32, 512, 8, epochs=1, batch_size=2)) is pipe       # same input: the same pipeline
+    longer = pipe.with_input(SeedInput(32, 512, 30, epochs=1, batch_size=2))          # same features, longer crops
+    assert longer.feats is pipe.feats and longer.standardizer is pipe.standardizer and longer.input_shape == (32, 30, 1)
+    other = pipe.with_input(SeedInput(16, 1024, 12, epochs=1, batch_size=2))          # other features: computed
+    assert other.input_shape == (16, 12, 1) and other.feats is not pipe.feats
+    assert other.feats.params["n_mels"] == 16 and other.feats.params["hop_length"] == 1024
+    assert list(other.feats.tracks["track_id"]) == list(pipe.feats.tracks["track_id"]) and other.classes == pipe.classes
+    test = other.eval_segments("test")
+    assert test.X.shape[1:] == (16, 12, 1) and set(test.track_id) == {"t2"}
+    with pytest.raises(ValueError, match="log-mel features with known n_mels"):
+        segments.Pipeline(make_feats(), frames=4, classes=CLASSES, standardizer=None).with_input(
+            SeedInput(4, 512, 4, epochs=1, batch_size=2))
+
+
+def test_pipeline_cuts_each_evaluation_split_once():
+    pipe = segments.Pipeline(make_feats(), frames=10, classes=CLASSES, standardizer=None)
+    assert pipe.eval_segments("test") is pipe.eval_segments("test")
+    assert pipe.eval_segments("test", hop=5) is not pipe.eval_segments("test")
+    assert len(pipe.eval_segments("test", hop=5)) > len(pipe.eval_segments("test"))
+
+
+def test_split_name_of_each_dataset():
+    tracks = pd.DataFrame({"split": ["train", "test"]})
+    assert [segments.split_name(tracks, dataset=d) for d in ("toy", "gtzan", "fma_small", "fma_medium", "/a/folder")] == [
+        "artist", "filtered", "official", "official", "artist"]
+    tracks.attrs["split"] = "random"
+    assert segments.split_name(tracks, dataset="gtzan") == "random"      # what the loader stored wins

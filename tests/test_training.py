@@ -281,3 +281,26 @@ def test_evaluate_gives_evaluation_record_its_row_and_clip_probabilities(tmp_pat
 
 def test_checkpoint_path_is_in_the_cache(isolated_cache):
     assert training.checkpoint_path("m") == isolated_cache / "checkpoints" / "m.keras"
+
+
+def test_repeat_over_seeds_trains_each_new_seed_once_and_summarises():
+    feats = separable_feats()
+    pipe = segments.Pipeline(feats, frames=8, classes=CLASSES, standardizer=segments.fit_standardizer(feats))
+    test = pipe.eval_segments("test")
+    built, trained = [], []
+
+    def build():
+        built.append(1)
+        return tiny_model()
+
+    def train(seed):
+        trained.append(seed)
+        return pipe.train_dataset(batch_size=8, crops_per_track=1, seed=seed)
+
+    spread = training.repeat_over_seeds(build, train, test=test, seeds=[0, 1, 2], known={0: 0.5}, epochs=2,
+                                        lr=0.05, validation=pipe.eval_segments("valid"))
+    assert trained == [1, 2] and len(built) == 2 and spread.seeds == (0, 1, 2) and spread.scores[0] == 0.5
+    assert all(0.0 <= s <= 1.0 for s in spread.scores) and spread.low <= spread.mean <= spread.high
+    assert "over 3 seeds" in str(spread)
+    with pytest.raises(TypeError, match="seed is set per run"):
+        training.repeat_over_seeds(build, train, test=test, seeds=[0], seed=3)

@@ -41,8 +41,10 @@ def check_rnn_params(fn: Callable[[str, int, int], int]) -> None:
         if got == expected - gates * u:
             raise _fail(f"{where} you forgot the biases.", "every gate has one bias per unit.")
         if got == expected + 3 * u and kind == "gru":
-            raise _fail(f"{where} you counted Keras 3's second recurrent bias.",
-                        "the reports used Keras 2's GRU (reset_after=False): one bias per gate.")
+            raise _fail(f"{where} you counted a second bias per gate (reset_after=True, the default of tf.keras 2 "
+                        "and Keras 3).",
+                        "the reports' GRU is the one of standalone Keras before tf.keras 2 (reset_after=False): "
+                        "one bias per gate.")
         if got == gates * u * d + gates * u or got == gates * (u * d + u):
             raise _fail(f"{where} the recurrent weights are missing.", "each gate also sees the previous state (units x units).")
         if got in (_rnn_params("lstm", d, u), _rnn_params("gru", d, u)) or got == expected // gates:

@@ -36,8 +36,8 @@ output      (4,)                            516      128 x 4 + 4
 Total 18,356 = 18,196 trainable + 160 non-trainable (the moving means and variances of
 the three batch norms: 2 x (16 + 32 + 32)). The kernel sizes are not printed by Keras
 but follow from the parameter counts, and they agree with report 001's table of FMA-medium
-variants ("16 F (2,2) 32 F (2,2) 32 F (3,3)"). Keras 2's GRU had no second recurrent
-bias (``reset_after=False``); Keras 3's default (``True``) would give 2,400 + 1,632.
+variants ("16 F (2,2) 32 F (2,2) 32 F (3,3)"). The GRU of standalone Keras before tf.keras 2 had
+no second recurrent bias (``reset_after=False``); tf.keras 2's and Keras 3's default (``True``) would give 2,400 + 1,632.
 
 Layout and two faithful quirks
 ------------------------------
@@ -92,6 +92,8 @@ __all__ = [
     "crnn_variant",
     "summary_table",
     "compare_with_seed",
+    "REPORT001_GENRES",
+    "report001_genres",
 ]
 
 #: Report 001's input: 96 mel bands x 1366 frames (29.12 s at hop 512, 22050 Hz), one channel.
@@ -133,6 +135,21 @@ TOY_OPTIONS: dict[str, Any] = {
     "dropout": 0.3,
     "name": "crnn_report001_toy",
 }
+
+
+#: What report 001 trained on where a dataset has it: FMA's four top genres Electronic, Rock, Hip-Hop, Folk
+#: (:data:`mgc_helpers.datasets.fma.GENRE_SETS` ``["four"]``), by dataset name.
+REPORT001_GENRES: dict[str, str] = {"fma_small": "four", "fma_medium": "four"}
+
+
+def report001_genres(dataset: Any) -> str | None:
+    """The ``genres=`` notebook 07 loads ``dataset`` with: report 001's four FMA genres, or every genre.
+
+    Used by notebook 07 (``mgc.datasets.load_tracks(DATASET, genres=crnn.report001_genres(DATASET))``).
+    FMA small and medium (:data:`REPORT001_GENRES`) get ``"four"``; any other dataset (toy, GTZAN, a
+    folder) ``None``: all of its genres, since report 001's genres are FMA's.
+    """
+    return REPORT001_GENRES.get(str(dataset))
 
 
 @dataclass(frozen=True)
@@ -214,7 +231,8 @@ def crnn_report001(
         ``channels`` values (Choi et al.'s own CRNN pools frequency down to 1; tolerant
         to shifts in pitch).
     reset_after : bool, keyword-only
-        GRU flavour; ``False`` is Keras 2's (and the report's) GRU.
+        GRU flavour; ``False`` is the report's GRU (standalone Keras before tf.keras 2; tf.keras 2 and
+        Keras 3 default to ``True``).
     bn_momentum : float, keyword-only
         Momentum of the batch norms' moving averages. 0.9 rather than Keras' 0.99: a toy
         run has only a few hundred steps, and with 0.99 the moving statistics used at
