@@ -209,9 +209,9 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
 
     Taught in notebook 10. Each bar carries its 95 % Wilson interval (error bar) and is labelled with
     the accuracy, the interval and the test size; hatched bars are not distinguishable from the best
-    (:func:`table`'s ``vs_best``, the legend says by which test). ``literature_rows`` is
-    :func:`mgc_helpers.literature.table` (or some of its rows): green bars for the honest rows, red for
-    the others. Returns the matplotlib Figure.
+    (:func:`table`'s ``vs_best``, the legend says by which test). The left legend names each bar colour's
+    notebook; ``literature_rows`` is :func:`mgc_helpers.literature.table` (or some of its rows): green bars
+    for the honest rows, red for the others, as the right legend says. Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
@@ -246,16 +246,18 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
             ax.text(0.01, i, text, va="center", fontsize=7, color="white")
         else:          # right of the error bar
             ax.text((v if np.isnan(hi) else hi) + 0.01, i, text, va="center", fontsize=7)
-    handles = ax.get_legend_handles_labels()[0]
+    handles = [Patch(facecolor=colours[g], label=f"notebook {g}" if g else "notebook unknown") for g in groups]
+    handles += ax.get_legend_handles_labels()[0]
     if tied.any():
         how = " / ".join(sorted(set(board.loc[tied, "compared_by"])))
         handles.append(Patch(facecolor="white", edgecolor="black", hatch="//",
                              label=f"not distinguishable from the best ({how})"))
     if chance is not None:
         handles.append(ax.axvline(chance, color="grey", ls=":", label="chance"))
-    ax.set_ylim(len(board) - 0.5 + (0.6 * len(handles) if handles else 0), -0.5)  # room below for the legend
-    if handles:
-        ax.legend(handles=handles, loc="lower right", fontsize=7)
+    ncol = 2 if len(handles) > 5 else 1
+    ax.set_ylim(len(board) - 0.5 + 0.6 * -(-len(handles) // ncol) + 0.3, -0.5)  # room below for the legend
+    ax.legend(handles=handles, loc="lower right", fontsize=7, ncol=ncol, title="bar colour: notebook",
+              title_fontsize=7)
     ax.set(xlim=(0, 1), xlabel="clip accuracy (test artists)", title=title or "This course, one split")
     ax.tick_params(axis="y", labelsize=8)
     if literature_rows is not None:
@@ -266,9 +268,12 @@ def plot(board: pd.DataFrame, *, chance: float | None = None, literature_rows: p
         ax2.set_yticks(np.arange(len(lit)), lit["system"])
         for i, (v, s) in enumerate(zip(lit["accuracy"], lit["source"])):
             ax2.text(0.01, i, f"{v:.1%} · {s}", va="center", fontsize=7, color="white")
-        ax2.invert_yaxis()
-        ax2.set(xlim=(0, 1), xlabel="accuracy",
-                title="Published (green: GTZAN fault-filtered)")
+        ax2.set_ylim(len(lit) - 0.5 + 1.6, -0.5)  # rows top-down, room below for the legend
+        ax2.legend(handles=[Patch(facecolor="tab:green", label="honest: GTZAN fault-filtered, artist-disjoint test"),
+                            Patch(facecolor="tab:red", label="leaky or not comparable: random split, "
+                                                             "validation score or another dataset")],
+                   loc="lower right", fontsize=7)
+        ax2.set(xlim=(0, 1), xlabel="accuracy", title="Published results")
         ax2.tick_params(axis="y", labelsize=8)
     return fig
 

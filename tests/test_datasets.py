@@ -393,3 +393,19 @@ def test_datasets_registry_is_the_one_list_of_names(tmp_path, monkeypatch):
 def test_one_natural_sort_helper():
     assert not hasattr(folder, "_natural")
     assert sorted(["a10", "a2", "a1"], key=splits._natural_key) == ["a1", "a2", "a10"]
+
+
+def test_pick_track_takes_the_first_preferred_genre_the_dataset_has():
+    import pandas as pd
+
+    tracks = pd.DataFrame({"track_id": list("abcdef"), "genre": ["Rock", "Folk", "Rock", "Folk", "Pop", "Rock"],
+                           "split": ["train", "test", "test", "test", "valid", "test"]})
+    assert datasets.pick_track(tracks, genres=("metal", "Rock"))["track_id"] == "c"       # FMA has no metal
+    assert datasets.pick_track(tracks, genres="Rock", index=1)["track_id"] == "f"
+    assert datasets.pick_track(tracks, genres=("reggae",))["track_id"] == "b"             # none: the first genre
+    assert datasets.pick_track(tracks, genres="Pop", split=None)["track_id"] == "e"
+    assert datasets.pick_track(tracks)["genre"] == "Folk"
+    with pytest.raises(ValueError, match="'Rock' has 2 clip"):
+        datasets.pick_track(tracks, genres="Rock", index=2)
+    with pytest.raises(ValueError, match="no track in the 'holdout' split"):
+        datasets.pick_track(tracks, split="holdout")

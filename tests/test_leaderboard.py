@@ -201,3 +201,17 @@ def test_fill_missing_trains_stand_ins_on_an_empty_log(tiny_tracks, isolated_cac
     evaluation.save_clip_probabilities("recommended_cnn", sorted(test_ids), np.full((len(test_ids), 2), 0.5),
                                        classes=["classical", "metal"], dataset="tiny", split="artist")
     assert leaderboard.fill_missing(tiny_tracks, dataset="tiny") == []
+
+
+def test_plot_legends_name_the_notebook_colours_and_the_honest_and_leaky_literature(tmp_path, isolated_cache):
+    matplotlib.use("Agg")
+    board = leaderboard.table(_log(tmp_path / "log.csv"), dataset="toy")
+    fig = leaderboard.plot(board, chance=0.1, literature_rows=literature.table())
+    left, right = (ax.get_legend() for ax in fig.axes)
+    names = [t.get_text() for t in left.get_texts()]
+    notebooks = sorted(set(board["notebook"]))
+    assert names[:len(notebooks)] == [f"notebook {n}" for n in notebooks] and "chance" in names
+    bar_colour = {n: tuple(p.get_facecolor()) for n, p in zip(board["notebook"], fig.axes[0].patches)}
+    legend_colour = [tuple(h.get_facecolor()) for h in left.legend_handles[:len(notebooks)]]
+    assert legend_colour == [bar_colour[n] for n in notebooks]          # each legend entry is its bars' colour
+    assert [t.get_text().split(":")[0] for t in right.get_texts()] == ["honest", "leaky or not comparable"]

@@ -53,6 +53,7 @@ __all__ = [
     "is_downloaded",
     "provenance",
     "report",
+    "pick_track",
     "DatasetNotFound",
     "DownloadError",
     "ExtractError",
@@ -402,6 +403,54 @@ def _download_missing(entry: Dataset, base: Path, missing: list[str]) -> None:
                   f"into {base} and stopped at {exc.filename} because {why}. Nothing is half-written there: "
                   f"downloads are renamed into place only once verified, archives only once extracted.{kept}"),
         ) from exc
+
+
+def pick_track(
+    tracks: pd.DataFrame,
+    *,
+    genres: str | Sequence[str] = (),
+    split: str | None = "test",
+    index: int = 0,
+) -> pd.Series:
+    """One track of a tracks table to look at or listen to, whatever the dataset.
+
+    Used by notebooks 08 and 10 (a clip to tag, a clip for the app): a notebook names the
+    genres it would like to show (``("metal", "Rock")``: GTZAN's and FMA's spelling), and gets
+    a clip of the first one the dataset has, else of its first genre (sorted), so the same cell
+    runs on the toy data, GTZAN, FMA and a folder of genres.
+
+    Parameters
+    ----------
+    tracks : pandas.DataFrame
+        From :func:`load_tracks`.
+    genres : str or sequence of str, keyword-only
+        Preferred genres, in order (none: the first genre).
+    split : str or None, keyword-only
+        Only tracks of this part (default ``"test"``: artists the models never heard);
+        ``None``: any.
+    index : int, keyword-only
+        Which clip of that genre (in table order).
+
+    Returns
+    -------
+    pandas.Series
+        The row (``track_id``, ``path``, ``genre``...).
+
+    Raises
+    ------
+    ValueError
+        The table has no track in ``split``, or the chosen genre has no clip ``index``.
+    """
+    pool = tracks if split is None else tracks[tracks["split"] == split]
+    if pool.empty:
+        raise ValueError(f"the tracks table has no track in the {split!r} split")
+    wanted = [genres] if isinstance(genres, str) else list(genres)
+    present = set(pool["genre"])
+    genre = next((g for g in wanted if g in present), sorted(present)[0])
+    rows = pool[pool["genre"] == genre]
+    if not -len(rows) <= index < len(rows):
+        raise ValueError(f"genre {genre!r} has {len(rows)} clip(s) in the {split!r} split, so no clip {index}")
+    return rows.iloc[index]
 
 
 def _folder_path(name: str | os.PathLike) -> Path:
