@@ -184,7 +184,7 @@ def test_assemble_writes_every_page_from_a_tiny_executed_notebook(tmp_path):
 
 def test_the_documents_exist_and_their_relative_links_resolve():
     """Every page of the kit is in the repository, and each relative link in it names a file or folder that
-    exists (anchors aside), so the links work on GitHub as well as on the site."""
+    exists, and a heading that exists when it names one, so the links work on GitHub as well as on the site."""
     for origin in build.DOCUMENTS:
         path = REPO / origin
         assert path.is_file(), origin
@@ -192,7 +192,17 @@ def test_the_documents_exist_and_their_relative_links_resolve():
             target = m["target"]
             if re.match(r"[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
                 continue
-            assert (path.parent / target.partition("#")[0]).exists(), f"{origin}: broken link {target}"
+            file, _, anchor = target.partition("#")
+            assert (path.parent / file).exists(), f"{origin}: broken link {target}"
+            if anchor and file.endswith(".md"):
+                assert anchor in _anchors(path.parent / file), f"{origin}: no heading #{anchor} in {file}"
+
+
+def _anchors(path: Path) -> set[str]:
+    """GitHub's (and myst's) anchors of a markdown file's headings: lower case, punctuation dropped, spaces -> '-'."""
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    heads = re.findall(r"^#{1,6}\s+(.+?)\s*$", text, flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in heads}
 
 
 def test_links_point_into_the_site_or_to_github():
