@@ -22,7 +22,11 @@ One switch for CPU or GPU
 profile is the quick toy run, the ``"gpu"`` profile trains the reports' networks at their published sizes.
 A notebook sets ``PROFILE = "auto"`` in its parameters cell and reads its sizes with
 :func:`profile_sizes` in the cell after it (so that papermill can override ``PROFILE``); only
-:func:`gpu_available` imports TensorFlow, and only when ``"auto"`` is resolved without ``$MGC_PROFILE``.
+:func:`gpu_available` imports TensorFlow (through the package's quiet entry point,
+:func:`mgc_helpers._tensorflow.import_tensorflow`), and only when ``"auto"`` is resolved without ``$MGC_PROFILE``.
+Given the notebook's ``DATASET``, the CPU profile trains less on a real dataset (:data:`CPU_AT_REAL_SIZE`: fewer
+crops per clip and epoch, fewer test segments per clip, fewer seed repeats; same split and test clips) and
+prints what it cut.
 """
 from __future__ import annotations
 
