@@ -72,6 +72,7 @@ __all__ = [
     "summary_vector",
     "known_tempo_and_key",
     "tempo_check",
+    "per_genre",
 ]
 
 # ---------------------------------------------------------------------------
@@ -1127,6 +1128,42 @@ def tempo_check(estimated: Any, tracks: Any, *, tolerance: float = 0.05) -> tupl
     right = int((np.abs(table["estimated"] / table["true"] - 1) <= tolerance).sum())
     return table, (f"estimate within {tolerance:.0%} of the true tempo for {right} of {len(table)} tracks "
                    f"({right / len(table):.0%})")
+
+
+def per_genre(tracks: Any, n: int, *, per_artist: int = 1) -> Any:
+    """At most ``n`` tracks of every genre, at most ``per_artist`` of them by one artist, in table order.
+
+    Taught in notebook 02 (a summary table over a few tracks per genre, each by a different artist, so that
+    one artist's sound does not pass for the genre's) and used in notebook 09. A track whose artist the
+    dataset does not record (GTZAN names none) counts as its own artist.
+
+    Parameters
+    ----------
+    tracks : pandas.DataFrame
+        A tracks table (columns ``track_id``, ``genre``; ``artist`` where known).
+    n : int
+        Tracks per genre (at most).
+    per_artist : int, optional, keyword-only
+        Tracks per artist (at most; default 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The selected rows, with the table's index and columns.
+
+    Raises
+    ------
+    ValueError
+        ``n`` or ``per_artist`` is not a positive whole number.
+    """
+    for name, value in (("n", n), ("per_artist", per_artist)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    artist = tracks["artist"] if "artist" in tracks.columns else None
+    key = tracks["track_id"].astype(str) if artist is None else artist.astype(object).where(
+        artist.notna() & (artist.astype(str).str.strip() != ""), "track:" + tracks["track_id"].astype(str))
+    chosen = tracks.assign(_who=key.values).groupby(["genre", "_who"], sort=False).head(per_artist)
+    return chosen.groupby("genre", sort=False).head(n).drop(columns="_who")
 
 
 #: Named feature kinds of :func:`mgc_helpers.cache.track_features` (name -> ``func(y, sr, **params)``).

@@ -487,3 +487,17 @@ def test_tempo_check_with_and_without_ground_truth():
     assert summary == "this dataset records no true tempo: 4 estimates only, from 50 to 180 BPM (median 102)"
     with pytest.raises(ValueError, match="tolerance"):
         F.tempo_check(estimated, tracks, tolerance=0)
+
+
+def test_per_genre_keeps_artists_apart_and_counts_unknown_artists_alone():
+    tracks = pd.DataFrame({"track_id": [f"t{i}" for i in range(8)],
+                           "genre": ["a", "a", "a", "a", "b", "b", "b", "b"],
+                           "artist": ["x", "x", "y", "z", None, None, "w", "w"]})
+    assert F.per_genre(tracks, 2)["track_id"].tolist() == ["t0", "t2", "t4", "t5"]
+    assert F.per_genre(tracks, 5)["track_id"].tolist() == ["t0", "t2", "t3", "t4", "t5", "t6"]
+    assert F.per_genre(tracks, 5, per_artist=2)["track_id"].tolist() == [f"t{i}" for i in range(8)]
+    no_artists = tracks.drop(columns="artist")
+    assert F.per_genre(no_artists, 3)["track_id"].tolist() == ["t0", "t1", "t2", "t4", "t5", "t6"]
+    assert list(F.per_genre(tracks, 1).columns) == ["track_id", "genre", "artist"]
+    with pytest.raises(ValueError, match="per_artist"):
+        F.per_genre(tracks, 2, per_artist=0)

@@ -403,3 +403,70 @@ def test_plots_draw_on_given_or_new_axes(planted):
         plt.close(ax.figure)
     xy = sg.mds_embedding(seg.S_sym - np.diag(np.diag(seg.S_sym)))
     assert xy.shape == (50, 2)
+
+
+# --------------------------------------------------------------------------- the cap k_max, datasets without sections (nb09)
+def test_eigengap_report_says_when_the_cap_decides():
+    lam = np.array([1.0, 0.99, 0.98, 0.965, 0.90, 0.89, 0.88, 0.87, 0.86, 0.85, 0.84, 0.50, 0.49])
+    # gaps: after lambda_3: 0.015, after lambda_4: 0.065 (k=4), after lambda_11: 0.34 (k=11), elsewhere 0.01
+    inside = sg.eigengap_report(lam, k_max=8, n=12)
+    assert inside["k"] == 4 == sg.eigengap_k(lam, k_max=8) and not inside["at_cap"]
+    assert inside["k_beyond"] == 11 and inside["gap_beyond"] == pytest.approx(0.34)
+    assert "the cap hides the largest gap" in inside["text"] and "lambda_11" in inside["text"]
+    capped = sg.eigengap_report(lam, k_max=3, n=12)
+    assert capped["k"] == 3 and capped["at_cap"] and "the cap, not the graph, chose k" in capped["text"]
+    wide = sg.eigengap_report(lam, k_max=11, n=12)
+    assert wide["k"] == 11 and wide["k_beyond"] == 12 and "no larger gap beyond the cap" in wide["text"]
+    assert sg.eigengap_report(lam, k_max=12)["k_beyond"] is None
+
+
+def test_sections_only_where_the_table_has_them():
+    import pandas as pd
+
+    toy_like = pd.DataFrame({"track_id": ["a", "b"], "path": ["a.wav", "b.wav"], "genre": ["x", "y"],
+                             "sections": ["0.0;6.0;12.0", "0.0;3.0;6.0;9.0;12.0"]})
+    song, ref = sg.example_song(toy_like)
+    assert song["track_id"] == "b" and ref.tolist() == [0.0, 3.0, 6.0, 9.0, 12.0]
+    assert sg.two_section_times(ref, duration=12.0) == (1.5, 10.5)
+    gtzan_like = toy_like.drop(columns="sections")
+    song, ref = sg.example_song(gtzan_like)
+    assert song["track_id"] == "a" and ref is None
+    assert sg.two_section_times(None, duration=30.0) == (7.5, 22.5)
+    assert len(sg.annotated(gtzan_like)) == 0 and len(sg.annotated(toy_like)) == 2
+    assert sg.reference_sections(pd.Series({"sections": float("nan")})) is None
+    empty = sg.score_tracks(sg.annotated(gtzan_like))
+    assert len(empty) == 0 and {"method", "F@3", "n_segments"} <= set(empty.columns)
+    with pytest.raises(ValueError, match="empty"):
+        sg.example_song(gtzan_like.iloc[:0])
+
+
+def test_method_verdicts_are_computed_from_the_summary():
+    import pandas as pd
+
+    summary = pd.DataFrame({"n_segments": [40.0, 38.0, 5.0, 6.0, 3.0], "F@3": [0.20, 0.22, 0.60, 0.52, 0.3]},
+                           index=["SEM, 0.1 s windows", "MFCC, 0.1 s windows", "SEM, 1 s windows (median scale)",
+                                  "MFCC, 1 s windows", "regular 4 s"])
+    lines = sg.method_verdicts(summary)
+    assert lines[0] == ("SEM: 1 s windows F@3 0.60 vs 0.1 s windows 0.20: 1 s windows are better; "
+                        "segments per song 5.0 vs 40.0")
+    assert lines[2] == "0.1 s windows: SEM F@3 0.20 vs MFCC 0.22: SEM is alike (within 0.05)"
+    assert lines[3] == "1 s windows: SEM F@3 0.60 vs MFCC 0.52: SEM is better"
+    assert sg.method_verdicts(summary, tolerance=0.1)[3].endswith("alike (within 0.10)")
+    assert sg.method_verdicts(summary.iloc[:0]) == []
+
+
+def test_plot_eigenvalues_shades_beyond_the_cap_and_matrix_bar_is_labelled():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lam = np.linspace(1, 0.5, 15)
+    ax = sg.plot_eigenvalues(lam, k=8, k_max=8)
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == ["eigengap: k = 8", "beyond the cap k_max = 8"]
+    plt.close(ax.figure)
+    ax = sg.plot_matrix(np.eye(4), log=True, label="SEM")
+    bars = [a for a in ax.figure.axes if a.get_label() == "<colorbar>"]
+    assert bars[0].get_ylabel() == "log10(1 + SEM)"
+    plt.close(ax.figure)

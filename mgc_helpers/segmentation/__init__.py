@@ -27,6 +27,7 @@ from .algorithm import (
     autocorrelation,
     degree_matrix,
     eigengap_k,
+    eigengap_report,
     feature_distance_matrix,
     inverse_filter,
     labels_to_intervals,
@@ -43,7 +44,17 @@ from .algorithm import (
     symmetrize,
     window_bounds,
 )
-from .experiment import largest_cluster_experiment, regular_intervals, score_segmentation, score_tracks
+from .experiment import (
+    annotated,
+    example_song,
+    largest_cluster_experiment,
+    method_verdicts,
+    reference_sections,
+    regular_intervals,
+    score_segmentation,
+    score_tracks,
+    two_section_times,
+)
 from .plots import mds_embedding, plot_eigenvalues, plot_embedding, plot_matrix, plot_signal, plot_timeline
 
 __all__ = [*algorithm.__all__, *experiment.__all__, *plots.__all__]

@@ -52,6 +52,7 @@ __all__ = [
     "autocorrelation",
     "degree_matrix",
     "eigengap_k",
+    "eigengap_report",
     "feature_distance_matrix",
     "inverse_filter",
     "labels_to_intervals",
@@ -566,6 +567,48 @@ def eigengap_k(eigenvalues: npt.ArrayLike, *, k_min: int = 2, k_max: int = 8) ->
         raise ValueError(f"need 1 <= k_min <= k_max < number of eigenvalues, got {k_min}, {k_max}")
     gaps = lam[k_min - 1: k_max] - lam[k_min: k_max + 1]
     return int(k_min + np.argmax(gaps))
+
+
+def eigengap_report(eigenvalues: npt.ArrayLike, *, k_max: int = 8, k_min: int = 2, n: int = 30) -> dict[str, Any]:
+    """Where the eigengap is inside the cap ``k_max`` and where the largest gap lies beyond it.
+
+    Taught in notebook 09. :func:`eigengap_k` only looks at ``k`` in ``[k_min, k_max]``; when the chosen
+    ``k`` equals ``k_max`` while a larger gap lies beyond it, the cap, not the graph, decided ``k``.
+
+    Parameters
+    ----------
+    eigenvalues : array_like
+        Eigenvalues of ``L`` (any order).
+    k_max, k_min : int, optional
+        The cap and the floor of :func:`eigengap_k` (defaults 8 and 2, as in :func:`segment`).
+    n : int, optional
+        Look for gaps up to ``k = n`` beyond the cap (default 30).
+
+    Returns
+    -------
+    dict
+        ``k`` and ``gap`` (the eigengap's choice within the cap), ``k_beyond`` and ``gap_beyond`` (the
+        largest gap for ``k`` in ``(k_max, n]``, or ``None`` if there is no room), ``at_cap`` (``k == k_max``)
+        and ``text``: one sentence computed from these numbers.
+    """
+    lam = np.sort(np.asarray(eigenvalues, dtype=np.float64))[::-1]
+    k = eigengap_k(lam, k_min=k_min, k_max=k_max)
+    gaps = lam[:-1] - lam[1:]                                 # gaps[k - 1] = lambda_k - lambda_(k+1)
+    gap = float(gaps[k - 1])
+    top = min(n, len(gaps))
+    k_beyond = gap_beyond = None
+    if top > k_max:
+        k_beyond = int(k_max + 1 + np.argmax(gaps[k_max:top]))
+        gap_beyond = float(gaps[k_beyond - 1])
+    at_cap = k == min(k_max, len(lam) - 1)
+    text = f"within k <= {k_max} the largest gap is after lambda_{k} ({gap:.4f}): k = {k}"
+    if k_beyond is not None:
+        if gap_beyond > gap:
+            text += (f"; beyond the cap a larger gap lies after lambda_{k_beyond} ({gap_beyond:.4f}), so "
+                     + ("the cap, not the graph, chose k" if at_cap else "the cap hides the largest gap"))
+        else:
+            text += f"; no larger gap beyond the cap up to k = {top} (largest there: {gap_beyond:.4f} at k = {k_beyond})"
+    return dict(k=k, gap=gap, k_beyond=k_beyond, gap_beyond=gap_beyond, at_cap=at_cap, text=text)
 
 
 def spectral_clustering(

@@ -25,7 +25,12 @@ import numpy.typing as npt
 from .algorithm import largest_cluster_mask, segment
 
 __all__ = [
+    "annotated",
+    "example_song",
     "largest_cluster_experiment",
+    "method_verdicts",
+    "reference_sections",
+    "two_section_times",
     "regular_intervals",
     "score_segmentation",
     "score_tracks",
@@ -198,7 +203,137 @@ def score_tracks(
             for row in tracks.itertuples())
     results = Parallel(n_jobs=n_jobs)(jobs)
     rows = [dict(track_id=tid, **r) for tid, rs in zip(tracks["track_id"], results) for r in rs]
-    return pd.DataFrame(rows)
+    columns = ["track_id", "method", "k", "n_segments", "F@0.5", "F@3", "pairwise_F"]
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
+
+
+# --------------------------------------------------------------------------- annotated sections, where a dataset has them
+def reference_sections(track: Any) -> np.ndarray | None:
+    """Section boundaries (seconds, with 0 and the end) of a tracks-table row, or ``None`` without annotations.
+
+    Taught in notebook 09. The toy dataset records each song's sections (column ``sections``, e.g.
+    ``"0.0;4.1;8.3;12.0"``); GTZAN's and FMA's tables have none, so nothing can be scored there.
+
+    Parameters
+    ----------
+    track : pandas.Series or mapping
+        One row of a tracks table.
+
+    Returns
+    -------
+    numpy.ndarray or None
+    """
+    from mgc_helpers import toy
+
+    text = track.get("sections") if hasattr(track, "get") else None
+    if text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
+        return None
+    return toy.section_boundaries(str(text))
+
+
+def annotated(tracks: Any) -> Any:
+    """The rows of a tracks table that carry section annotations (none for GTZAN and FMA).
+
+    Taught in notebook 09: :func:`score_tracks` needs them.
+    """
+    if "sections" not in tracks.columns:
+        return tracks.iloc[:0]
+    has = tracks["sections"].fillna("").astype(str).str.strip() != ""
+    return tracks[has]
+
+
+def example_song(tracks: Any, *, min_sections: int = 3) -> tuple[Any, np.ndarray | None]:
+    """A song to segment: the first with at least ``min_sections`` annotated sections, else the first row.
+
+    Taught in notebook 09.
+
+    Parameters
+    ----------
+    tracks : pandas.DataFrame
+        A tracks table (any dataset).
+    min_sections : int, optional
+        Sections wanted where the table has annotations (default 3).
+
+    Returns
+    -------
+    song : pandas.Series
+        The row.
+    reference : numpy.ndarray or None
+        Its section boundaries (:func:`reference_sections`), ``None`` without annotations.
+    """
+    if len(tracks) == 0:
+        raise ValueError("the tracks table is empty")
+    rows = annotated(tracks)
+    if len(rows):
+        many = rows[rows["sections"].astype(str).str.count(";") >= min_sections]
+        song = (many if len(many) else rows).iloc[0]
+    else:
+        song = tracks.iloc[0]
+    return song, reference_sections(song)
+
+
+def two_section_times(reference: npt.ArrayLike | None, *, duration: float) -> tuple[float, float]:
+    """Two instants to compare: the middles of the first and last sections, else 1/4 and 3/4 of the clip.
+
+    Taught in notebook 09 (windows A and B of the SEM, step by step).
+    """
+    if reference is None:
+        return duration / 4, 3 * duration / 4
+    ref = np.asarray(reference, dtype=np.float64)
+    return float((ref[0] + ref[1]) / 2), float((ref[-2] + ref[-1]) / 2)
+
+
+def _relation(a: float, b: float, tolerance: float) -> str:
+    if abs(a - b) <= tolerance:
+        return "alike (within {:.2f})".format(tolerance)
+    return "better" if a > b else "worse"
+
+
+def method_verdicts(summary: Any, *, metric: str = "F@3", tolerance: float = 0.05) -> list[str]:
+    """Sentences about a :func:`score_tracks` summary, computed from its numbers.
+
+    Taught in notebook 09: whether 1 s windows beat the paper's 0.1 s windows, and whether the SEM and
+    MFCC affinities behave alike at equal window length, for ``metric`` (a column of the summary: the
+    mean score per method), with differences within ``tolerance`` called "alike". With a handful of songs
+    this is a description of this run, not a test.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Index: method names of :func:`score_tracks`' default methods; columns include ``metric`` and
+        ``n_segments``.
+    metric : str, optional
+        Score to compare (default ``"F@3"``).
+    tolerance : float, optional
+        Differences up to this are "alike" (default 0.05).
+
+    Returns
+    -------
+    list of str
+        One sentence per comparison whose methods are in the summary (empty for an empty summary).
+    """
+    if len(summary) == 0:
+        return []
+    methods = list(summary.index)
+
+    def find(affinity: str, seconds: str) -> str | None:
+        hits = [m for m in methods if m.startswith(f"{affinity},") and f", {seconds} windows" in m]
+        return hits[0] if hits else None
+
+    out = []
+    for affinity in ("SEM", "MFCC"):
+        short, long = find(affinity, "0.1 s"), find(affinity, "1 s")
+        if short and long:
+            a, b = float(summary.loc[long, metric]), float(summary.loc[short, metric])
+            out.append(f"{affinity}: 1 s windows {metric} {a:.2f} vs 0.1 s windows {b:.2f}: 1 s windows are "
+                       f"{_relation(a, b, tolerance)}; segments per song {summary.loc[long, 'n_segments']:.1f} vs "
+                       f"{summary.loc[short, 'n_segments']:.1f}")
+    for seconds in ("0.1 s", "1 s"):
+        sem_m, mfcc_m = find("SEM", seconds), find("MFCC", seconds)
+        if sem_m and mfcc_m:
+            a, b = float(summary.loc[sem_m, metric]), float(summary.loc[mfcc_m, metric])
+            out.append(f"{seconds} windows: SEM {metric} {a:.2f} vs MFCC {b:.2f}: SEM is {_relation(a, b, tolerance)}")
+    return out
 
 
 # --------------------------------------------------------------------------- report 003's experiment
@@ -235,7 +370,10 @@ def _artist_fold_of_track(tracks: Any, *, n_folds: int, seed: int) -> np.ndarray
     from mgc_helpers import classical
 
     fold = np.full(len(tracks), -1, dtype=np.int64)
-    for f, (_, test) in enumerate(classical.group_folds(tracks["genre"], tracks["artist"], n_splits=n_folds,
+    artist = tracks["artist"] if "artist" in tracks.columns else tracks["track_id"]
+    # a track whose artist the dataset does not record (GTZAN) is its own group
+    groups = artist.astype(object).where(artist.notna(), "track:" + tracks["track_id"].astype(str))
+    for f, (_, test) in enumerate(classical.group_folds(tracks["genre"], groups, n_splits=n_folds,
                                                         seed=seed)):
         fold[test] = f
     return fold

@@ -86,6 +86,7 @@ def plot_matrix(
     title: str | None = None,
     log: bool = False,
     colorbar: bool = True,
+    label: str = "value",
 ) -> Any:
     """An ``N_w x N_w`` matrix (``S``, ``S_sym``, ``A``...) as an image (report 003, Figures 4-5).
 
@@ -105,6 +106,8 @@ def plot_matrix(
         Show ``log10(1 + M)`` (SEM values span several orders of magnitude).
     colorbar : bool, optional
         Add a colour bar.
+    label : str, optional
+        What the values are, for the colour bar (``log10(1 + label)`` with ``log=True``).
 
     Returns
     -------
@@ -118,7 +121,7 @@ def plot_matrix(
     unit = "time (s)" if duration is not None else "window"
     ax.set(xlabel=unit, ylabel=unit, title=title)
     if colorbar:
-        ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="log10(1 + value)" if log else None)
+        ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=f"log10(1 + {label})" if log else label)
     return ax
 
 
@@ -226,7 +229,8 @@ def plot_timeline(
 
 
 def plot_eigenvalues(
-    eigenvalues: npt.ArrayLike, *, k: int | None = None, n: int = 15, ax: Any = None, title: str | None = None
+    eigenvalues: npt.ArrayLike, *, k: int | None = None, n: int = 15, ax: Any = None, title: str | None = None,
+    k_max: int | None = None,
 ) -> Any:
     """The largest eigenvalues of ``L`` with the chosen ``k`` (the eigengap) marked.
 
@@ -244,6 +248,8 @@ def plot_eigenvalues(
         Where to draw.
     title : str or None, optional
         Title.
+    k_max : int or None, optional
+        Shade the indices beyond this cap (gaps there are not considered by the eigengap).
 
     Returns
     -------
@@ -255,6 +261,9 @@ def plot_eigenvalues(
     ax.plot(idx, lam, "o-", color="C0")
     if k is not None:
         ax.axvline(k + 0.5, color="C3", linestyle="--", label=f"eigengap: k = {k}")
+    if k_max is not None and k_max + 0.5 < len(lam) + 0.5:
+        ax.axvspan(k_max + 0.5, len(lam) + 0.5, color="0.85", zorder=0, label=f"beyond the cap k_max = {k_max}")
+    if k is not None or k_max is not None:
         ax.legend(loc="best")
     ax.set(xlabel="index i", ylabel=r"eigenvalue $\lambda_i$ of L", xticks=idx,
            title=title or "Largest eigenvalues of L")
