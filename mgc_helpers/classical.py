@@ -69,6 +69,8 @@ __all__ = [
     "n_parameters",
     "group_folds",
     "check_group_folds",
+    "cv_folds",
+    "split_name",
     "grid_search",
     "class_scores",
     "fit_and_score",
@@ -94,7 +96,8 @@ def _summary_names() -> tuple[str, ...]:
 
 #: The 57 GTZAN summary features without the four HPSS ones (harmony / perceptr mean and
 #: var): 53 columns with the same names and, on a whole clip, the same values as
-#: :func:`mgc_helpers.features.summary_features`, at a quarter of the cost.
+#: :func:`mgc_helpers.features.summary_features` (chroma: nearly, see :func:`frame_descriptors`),
+#: at a fraction of the cost.
 FAST_SUMMARY_NAMES: tuple[str, ...] = tuple(
     n for n in _summary_names() if not n.startswith(("harmony_", "perceptr_"))
 )
@@ -106,6 +109,11 @@ FRAME_ROWS: tuple[str, ...] = (
     "onset_strength",
 )
 _ROW = {name: i for i, name in enumerate(FRAME_ROWS)}
+#: :func:`frame_descriptors` estimates a clip's tuning (for the chroma) from every 4th frame.
+TUNING_STRIDE = 4
+#: From this many tracks on, :func:`feature_table` computes the statistics of the cached frame arrays
+#: (the tempo of every clip and segment) in ``n_jobs`` worker processes; below it, in this one.
+PARALLEL_STATS_FROM = 200
 
 
 # --------------------------------------------------------------------------- frame-wise features
@@ -115,8 +123,11 @@ def frame_descriptors(y: np.ndarray, sr: int, *, n_fft: int = 2048, hop_length: 
     Taught in notebook 03 (the ``"summary_fast"`` feature kind). One STFT feeds
     12 chroma bins, RMS, spectral centroid, bandwidth and roll-off, zero-crossing
     rate, 20 MFCCs and the onset strength (for the tempo), exactly as
-    :func:`mgc_helpers.features.summary_features` computes them; only the costly
-    harmonic/percussive separation is left out. The array is cached per file by
+    :func:`mgc_helpers.features.summary_features` computes them, except two savings:
+    the costly harmonic/percussive separation is left out, and the clip's tuning
+    (which the chroma needs) is estimated from every :data:`TUNING_STRIDE`-th frame
+    (the same estimate on steady music; on real recordings the two chroma columns
+    can move by a per cent or so). The array is cached per file by
     :func:`mgc_helpers.cache.track_features`; :func:`stats_from_frames` turns any
     span of its frames into the 53 :data:`FAST_SUMMARY_NAMES` values.
 
@@ -143,8 +154,11 @@ def frame_descriptors(y: np.ndarray, sr: int, *, n_fft: int = 2048, hop_length: 
     desc = features.spectral_descriptors(y, sr=sr, S=mag, n_fft=n_fft, hop_length=hop_length,
                                          names=features.SPECTRAL_DESCRIPTOR_NAMES[:5])
     L = features.log_mel(sr=sr, S=power)
+    # The clip's tuning (one number, in 0.01-bin steps) from every TUNING_STRIDE-th frame: a quarter of the
+    # cost of librosa's estimate over all frames (the costliest step here), the same value on steady music.
+    tuning = float(librosa.estimate_tuning(S=power[:, ::TUNING_STRIDE], sr=sr, n_fft=n_fft))
     rows = [
-        features.chroma(sr=sr, S=power, n_fft=n_fft, hop_length=hop_length),
+        features.chroma(sr=sr, S=power, n_fft=n_fft, hop_length=hop_length, tuning=tuning),
         np.stack([desc[k] for k in ("rms", "spectral_centroid", "spectral_bandwidth",
                                     "spectral_rolloff", "zero_crossing_rate")]),
         features.mfcc(sr=sr, S=L, n_mfcc=20),
@@ -251,14 +265,29 @@ def _frame_spans(
     return [(int(s), int(s) + length) for s in starts]
 
 
+def _stats_chunk(stat: Any, arrays: Sequence[np.ndarray], cuts: Sequence[Sequence[tuple[int, int | None]]]
+                 ) -> list[np.ndarray]:
+    return [stat(np.asarray(A), a, b) for A, span in zip(arrays, cuts) for a, b in span]
+
+
 def _from_arrays(
-    tracks: pd.DataFrame, arrays: list[np.ndarray], stat: Any, names: Sequence[str], spans: Any,
+    tracks: pd.DataFrame, arrays: list[np.ndarray], stat: Any, names: Sequence[str], spans: Any, n_jobs: int = 1,
 ) -> pd.DataFrame:
     rows, values = [], []
-    for (_, track), A in zip(tracks.iterrows(), arrays):
-        for k, (a, b) in enumerate(spans(np.shape(A)[-1], track["track_id"])):
+    cuts = [spans(np.shape(A)[-1], tid) for tid, A in zip(tracks["track_id"], arrays)]
+    for (_, track), span in zip(tracks.iterrows(), cuts):
+        for k, (a, _b) in enumerate(span):
             rows.append(_meta(track, k, a * HOP_LENGTH / config.SAMPLE_RATE))
-            values.append(stat(np.asarray(A), a, b))
+    if n_jobs > 1 and len(arrays) >= PARALLEL_STATS_FROM:
+        from joblib import Parallel, delayed, parallel_config
+
+        chunks = np.array_split(np.arange(len(arrays)), n_jobs)
+        with parallel_config(idle_worker_timeout=2.0):  # no idle workers holding memory afterwards
+                parts = Parallel(n_jobs=n_jobs)(delayed(_stats_chunk)(stat, [arrays[i] for i in c], [cuts[i] for i in c])
+                                            for c in chunks)
+        values = [v for part in parts for v in part]
+    else:
+        values = _stats_chunk(stat, arrays, cuts)
     if not rows:
         raise ValueError("no clip is long enough for one segment")
     table = pd.DataFrame(np.asarray(values, dtype=np.float64), columns=list(names))
@@ -332,11 +361,11 @@ def feature_table(
     elif kind == "summary_fast":
         feats = cache.track_features(tracks, kind=frame_descriptors, **opts)
         table = _from_arrays(feats.tracks, feats.arrays, lambda A, a, b: stats_from_frames(A, sr, start=a, stop=b),
-                             FAST_SUMMARY_NAMES, spans)
+                             FAST_SUMMARY_NAMES, spans, n_jobs)
     elif kind == "mfcc":
         feats = cache.track_features(tracks, kind="mfcc", n_mfcc=20, **opts)
         names = [f"mfcc{i}_{s}" for i in range(1, 21) for s in ("mean", "var")]
-        table = _from_arrays(feats.tracks, feats.arrays, _mean_var, names, spans)
+        table = _from_arrays(feats.tracks, feats.arrays, _mean_var, names, spans, n_jobs)
     else:
         feats = cache.track_features(tracks, kind="logmel", n_mels=n_mels, **opts)
         n_min = min(np.shape(a)[-1] for a in feats.arrays)
@@ -840,6 +869,55 @@ def group_folds(
     return folds
 
 
+def split_name(table: pd.DataFrame) -> str:
+    """The name of the split a tracks or feature table carries, for the results log.
+
+    Used in notebooks 03 and 04. ``attrs["split_name"]`` where the loader set it;
+    otherwise ``"artist"`` when the table knows artists (the toy data, FMA's official
+    artist-filtered split), ``"filtered"`` when it came from GTZAN's fault-filtered
+    lists (no artist labels, ``attrs["excluded"]`` or ``attrs["missing"]`` present),
+    else ``"given"``.
+    """
+    name = table.attrs.get("split_name")
+    if isinstance(name, str) and name:
+        return name
+    if "artist" in table.columns and table["artist"].notna().any():
+        return "artist"
+    if any(k in table.attrs for k in ("excluded", "missing", "skipped")):
+        return "filtered"
+    return "given"
+
+
+def cv_folds(
+    train: pd.DataFrame, *, n_splits: int = 4, seed: int = 0
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """Honest cross-validation folds for a training table, and a sentence saying which scheme was used.
+
+    Taught in notebook 03. With artist labels: :func:`group_folds` by artist
+    (``n_splits`` artist-disjoint folds). Without them (GTZAN has none) artist-grouped
+    folds cannot be built, and folds of single clips would put one artist's songs on
+    both sides; the split's own ``train`` / ``valid`` parts, which the fault-filtered
+    lists made artist-aware, then serve as one predefined fold (fit on ``train``,
+    score on ``valid``). Rows are positions in ``train``.
+
+    Raises
+    ------
+    ValueError
+        No artists and no ``train`` + ``valid`` parts to fall back on.
+    """
+    y = train["genre"].to_numpy()
+    if "artist" in train.columns and train["artist"].notna().any():
+        folds = group_folds(y, train["artist"], n_splits=n_splits, seed=seed)
+        return folds, f"{n_splits} artist-disjoint folds ({train['artist'].nunique()} artists)"
+    part = train["split"].to_numpy() if "split" in train.columns else np.array([])
+    fit, held = np.flatnonzero(part == "train"), np.flatnonzero(part == "valid")
+    if not len(fit) or not len(held):
+        raise ValueError("no artist labels and no train/valid parts: no honest folds can be built "
+                         "(give the table an 'artist' column, or a 'split' with 'train' and 'valid' rows)")
+    return [(fit, held)], ("the split's own train/valid parts as one fold (no artist labels; "
+                           "the split lists keep artists apart)")
+
+
 def _group_codes(groups: Sequence[Any]) -> np.ndarray:
     s = pd.Series(list(groups), dtype=object)
     filled = s.where(s.notna(), pd.Series([f"__row{i}" for i in range(len(s))], dtype=object))
@@ -874,16 +952,20 @@ def grid_search(
     n_jobs: int = 2,
     seed: int = 0,
     scoring: str = "accuracy",
+    folds: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Any:
     """Grid search with artist-disjoint cross-validation folds; returns the fitted ``GridSearchCV``.
 
     Taught in notebook 03. Picking hyper-parameters on folds that share artists
     would reward memorising artists, exactly the leak we avoid on the test set.
-    ``best_estimator_`` is refitted on all of ``X``.
+    ``best_estimator_`` is refitted on all of ``X``. ``folds`` (keyword-only, e.g. from
+    :func:`cv_folds`) replaces the folds built from ``groups``.
     """
     from sklearn.model_selection import GridSearchCV
 
-    folds = group_folds(y, groups, n_splits=n_splits, seed=seed)
+    if folds is None:
+        folds = group_folds(y, groups, n_splits=n_splits, seed=seed)
+    folds = [(np.asarray(a), np.asarray(b)) for a, b in folds]
     search = GridSearchCV(pipeline, dict(param_grid), cv=folds, scoring=scoring, n_jobs=n_jobs, refit=True)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*least populated class.*")
@@ -917,8 +999,9 @@ def fit_and_score(
     name, features, split : str, keyword-only
         Labels of the result row.
     param_grid : mapping, optional, keyword-only
-        Search these hyper-parameters with artist-disjoint folds of ``train``
-        (:func:`grid_search`) first.
+        Search these hyper-parameters first (:func:`grid_search`) on the honest
+        folds of ``train`` that :func:`cv_folds` builds (artist-disjoint where artists
+        are known, else the split's train/valid parts).
     n_splits, n_jobs, seed : keyword-only
         Of the search.
 
@@ -943,9 +1026,9 @@ def fit_and_score(
     best: dict[str, Any] = {}
     with threadpool_limits(limits=1):  # tiny data: threads only add overhead on shared cores
         if param_grid:
-            groups = train["artist"].where(train["artist"].notna(), train["track_id"])  # GTZAN: no artists
-            search = grid_search(clone(model), X, y, groups, param_grid=param_grid, n_splits=n_splits,
-                                 n_jobs=n_jobs, seed=seed)
+            folds, _ = cv_folds(train.reset_index(drop=True), n_splits=n_splits, seed=seed)
+            search = grid_search(clone(model), X, y, None, param_grid=param_grid, n_splits=n_splits,
+                                 n_jobs=n_jobs, seed=seed, folds=folds)
             fitted, best = search.best_estimator_, dict(search.best_params_)
         else:
             fitted = clone(model).fit(X, y)

@@ -93,8 +93,11 @@ def test_frame_stats_of_a_real_gtzan_clip(shared_dir):
     path = sorted((shared_dir / "real_audio" / "gtzan_samples").glob("*.wav"))[0]
     y, sr = audio.load(path, sr=SR, duration=10.0)
     got = classical.stats_from_frames(classical.frame_descriptors(y, sr), sr)
-    ref = features.summary_features(y, sr)
-    np.testing.assert_allclose(got, [ref[n] for n in classical.FAST_SUMMARY_NAMES], rtol=1e-3, atol=1e-4)
+    ref = np.array([features.summary_features(y, sr)[n] for n in classical.FAST_SUMMARY_NAMES])
+    # the tuning comes from every TUNING_STRIDE-th frame: chroma within a few per cent, the rest as librosa
+    is_chroma = np.array([n.startswith("chroma") for n in classical.FAST_SUMMARY_NAMES])
+    np.testing.assert_allclose(got[~is_chroma], ref[~is_chroma], rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(got[is_chroma], ref[is_chroma], rtol=0.03)
 
 
 def test_stats_of_a_span_and_an_empty_span():
@@ -471,3 +474,35 @@ def test_feature_table_leaves_out_unreadable_files(tiny_tracks, tmp_path):
     no_labels = tiny_tracks.iloc[:1][["track_id", "path", "genre"]]
     summary = classical.feature_table(no_labels, kind="summary", n_jobs=1)
     assert summary[["artist", "split"]].isna().all().all()
+
+
+# --------------------------------------------------------------------------- honest folds without artists
+def test_cv_folds_group_by_artist_when_artists_are_known():
+    table = pd.DataFrame({"genre": list("ab") * 8, "artist": [f"x{i % 8}" for i in range(16)],
+                          "split": ["train"] * 12 + ["valid"] * 4})
+    folds, scheme = classical.cv_folds(table, n_splits=4, seed=0)
+    assert len(folds) == 4 and "artist-disjoint" in scheme
+    classical.check_group_folds(folds, table["artist"])
+
+
+def test_cv_folds_fall_back_on_the_train_valid_parts_without_artists():
+    table = pd.DataFrame({"genre": list("ab") * 5, "artist": np.nan,
+                          "split": ["train"] * 6 + ["valid"] * 4})
+    folds, scheme = classical.cv_folds(table)
+    assert len(folds) == 1 and "train/valid" in scheme
+    np.testing.assert_array_equal(folds[0][0], np.arange(6))
+    np.testing.assert_array_equal(folds[0][1], np.arange(6, 10))
+    with pytest.raises(ValueError, match="no honest folds"):
+        classical.cv_folds(table.assign(split="train"))
+
+
+def test_split_name_from_attrs_artists_or_the_filtered_lists():
+    with_artists = pd.DataFrame({"artist": ["a", "b"], "split": ["train", "test"]})
+    assert classical.split_name(with_artists) == "artist"
+    gtzan = pd.DataFrame({"artist": [np.nan, np.nan], "split": ["train", "test"]})
+    gtzan.attrs["excluded"] = {}
+    assert classical.split_name(gtzan) == "filtered"
+    fma = with_artists.copy()
+    fma.attrs["split_name"] = "official"
+    assert classical.split_name(fma) == "official"
+    assert classical.split_name(pd.DataFrame({"split": ["train"]})) == "given"
