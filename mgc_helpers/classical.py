@@ -113,7 +113,7 @@ _ROW = {name: i for i, name in enumerate(FRAME_ROWS)}
 TUNING_STRIDE = 4
 #: From this many tracks on, :func:`feature_table` computes the statistics of the cached frame arrays
 #: (the tempo of every clip and segment) in ``n_jobs`` worker processes; below it, in this one.
-PARALLEL_STATS_FROM = 200
+PARALLEL_STATS_FROM = 400
 
 
 # --------------------------------------------------------------------------- frame-wise features
@@ -282,7 +282,7 @@ def _from_arrays(
         from joblib import Parallel, delayed, parallel_config
 
         chunks = np.array_split(np.arange(len(arrays)), n_jobs)
-        with parallel_config(idle_worker_timeout=2.0):  # no idle workers holding memory afterwards
+        with parallel_config(backend="loky", idle_worker_timeout=2.0):  # no idle workers holding memory after
                 parts = Parallel(n_jobs=n_jobs)(delayed(_stats_chunk)(stat, [arrays[i] for i in c], [cuts[i] for i in c])
                                             for c in chunks)
         values = [v for part in parts for v in part]

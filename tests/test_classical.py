@@ -506,3 +506,10 @@ def test_split_name_from_attrs_artists_or_the_filtered_lists():
     fma.attrs["split_name"] = "official"
     assert classical.split_name(fma) == "official"
     assert classical.split_name(pd.DataFrame({"split": ["train"]})) == "given"
+
+
+def test_frame_statistics_in_worker_processes_equal_those_in_this_one(tiny_tracks, monkeypatch):
+    serial = classical.feature_table(tiny_tracks, seconds=1.0, n_jobs=1)
+    monkeypatch.setattr(classical, "PARALLEL_STATS_FROM", 1)
+    parallel = classical.feature_table(tiny_tracks, seconds=1.0, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
