@@ -513,3 +513,17 @@ def test_frame_statistics_in_worker_processes_equal_those_in_this_one(tiny_track
     monkeypatch.setattr(classical, "PARALLEL_STATS_FROM", 1)
     parallel = classical.feature_table(tiny_tracks, seconds=1.0, n_jobs=2)
     pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_fast_spectral_descriptors_equal_the_features_module(shared_dir):
+    from mgc_helpers import audio
+    import librosa
+
+    path = sorted((shared_dir / "real_audio" / "gtzan_samples").glob("*.wav"))[0]
+    y, sr = audio.load(path, sr=SR, duration=10.0)
+    y = np.concatenate([np.zeros(4096, dtype=y.dtype), y])   # silent frames too
+    mag = np.abs(librosa.stft(y, n_fft=2048, hop_length=512))
+    got = classical._spectral_descriptors_fast(y, sr, mag, n_fft=2048, hop_length=512)
+    ref = features.spectral_descriptors(y, sr=sr, S=mag, n_fft=2048, hop_length=512, names=tuple(got))
+    for name in got:
+        np.testing.assert_allclose(got[name], ref[name], rtol=1e-4, atol=1e-6, err_msg=name)
