@@ -2,7 +2,8 @@
 
 Taught from notebook 01 on (waveforms, DFT magnitudes, spectrograms), in
 notebook 02 (mel filter bank, log-mel and MFCC images, one example per genre),
-in the evaluation notebooks (confusion matrix) and in notebook 10 (a genre prediction). Every function draws into
+in the evaluation notebooks (confusion matrix), in notebook 08 (a tagger's taggram) and in notebook 10 (a genre
+prediction). Every function draws into
 ``ax`` when given (so pictures can be combined with ``plt.subplots``) and returns
 the Axes, or the Figure for multi-panel pictures.
 
@@ -29,6 +30,7 @@ __all__ = [
     "genre_grid",
     "confusion_matrix",
     "prediction",
+    "taggram",
 ]
 
 #: ``y_axis`` values accepted by :func:`spectrogram`, with their axis labels.
@@ -351,6 +353,64 @@ def genre_grid(
     for ax in flat[n:]:
         ax.remove()
     return fig
+
+
+def taggram(
+    T: np.ndarray,
+    names: Sequence[str],
+    *,
+    patch_seconds: float | None = None,
+    k: int = 15,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """A tagger's taggram: the ``k`` most likely tags (rows) over time, with a colour bar of probabilities.
+
+    Taught in notebook 08 (what musicnn hears in a clip). Time runs in seconds, with ticks on
+    whole seconds; each column is one patch of ``patch_seconds``.
+
+    Parameters
+    ----------
+    T : numpy.ndarray
+        Tag probabilities, shape ``(n_patches, n_tags)``
+        (:func:`mgc_helpers.models.musicnn.taggram`).
+    names : sequence of str
+        The ``n_tags`` tag names (:func:`mgc_helpers.models.musicnn.tags`).
+    patch_seconds : float, optional, keyword-only
+        Seconds between patch starts (default: musicnn's patch, 187 frames of 256 samples at
+        16 kHz, about 2.99 s).
+    k : int, keyword-only
+        How many tags to draw, the most likely (mean over the patches) on top.
+    ax : matplotlib.axes.Axes, optional, keyword-only
+        Where to draw.
+    title : str, optional, keyword-only
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    T = np.asarray(T, dtype=float)
+    if T.ndim != 2 or T.shape[1] != len(names):
+        raise ValueError(f"T must have shape (n_patches, {len(names)}) for {len(names)} tag names, got {T.shape}")
+    if patch_seconds is None:
+        from .models import musicnn
+
+        patch_seconds = musicnn.N_FRAMES * musicnn.HOP_LENGTH / musicnn.SR
+    keep = np.argsort(-T.mean(axis=0), kind="stable")[: max(1, int(k))]
+    ax = _axes(ax, figsize=(7, 3.5))
+    end = len(T) * patch_seconds
+    image = ax.imshow(T[:, keep].T, aspect="auto", cmap="viridis", vmin=0, vmax=1, origin="upper",
+                      extent=(0.0, end, len(keep) - 0.5, -0.5), interpolation="nearest")
+    ax.set_yticks(range(len(keep)), [names[i] for i in keep])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(f"time (s; one column = one {patch_seconds:.2g}-second patch)")
+    ax.figure.colorbar(image, ax=ax, label="tag probability")
+    if title:
+        ax.set_title(title)
+    return ax
 
 
 def _class_indices(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any]) -> list[Any]:

@@ -217,3 +217,21 @@ def test_prediction_draws_the_spectrogram_bars_and_votes():
     assert ax_bar.get_title() == "Predicted genre: blues"
     np.testing.assert_array_equal(ax_seg.collections[0].get_offsets()[:, 1], [0, 1, 0])  # each segment's vote
     assert [t.get_text() for t in ax_seg.get_yticklabels()] == classes
+
+
+def test_taggram_draws_the_top_tags_over_whole_seconds_with_a_colour_bar():
+    rng = np.random.default_rng(0)
+    names = [f"tag{i}" for i in range(50)]
+    T = rng.uniform(0, 0.5, size=(10, 50))
+    T[:, 7] = 0.9                                                        # the most likely tag comes first
+    ax = plots.taggram(T, names, k=5, title="t")
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "tag7" and len(ax.get_yticklabels()) == 5
+    image = ax.get_images()[0]
+    assert image.get_array().shape == (5, 10) and image.get_extent()[:2] == pytest.approx([0.0, 10 * 187 * 256 / 16000])
+    ticks = [t for t in ax.get_xticks() if 0 <= t <= image.get_extent()[1]]
+    assert len(ticks) >= 3 and all(float(t).is_integer() for t in ticks)     # whole seconds
+    assert len(ax.figure.axes) == 2 and ax.figure.axes[1].get_ylabel() == "tag probability"
+    assert "time (s" in ax.get_xlabel()
+    plt.close("all")
+    with pytest.raises(ValueError, match="shape"):
+        plots.taggram(T[:, :10], names)
