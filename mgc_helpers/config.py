@@ -339,7 +339,7 @@ class CRNNSizes(_Sizes):
     CPU: 64 bands at hop 1024, 3-s crops, 20 epochs of the toy variant (``TOY_MODEL="toy"``), 4 crops per
     clip in batches of 32; the training is repeated with ``n_seeds`` = 2 seeds (the notebook's own run and one
     more: what the toy budget allows) to show the spread the seed alone causes.
-    GPU: report 001's exact table (``TOY_MODEL="seed"``: 18,356 parameters for four classes) on 96 x 1366
+    GPU: report 001's exact table (``TOY_MODEL="report"``: 18,356 parameters for four classes) on 96 x 1366
     log-mels (hop 512, as :data:`mgc_helpers.models.crnn.REPORT001_INPUT_SHAPE`): one whole-clip crop per
     clip and epoch, 30 epochs (report 001 trained 20 at a fixed learning rate of 1e-4; the course's
     1cycle schedule gets 30 on a GPU), batches of 32 (report 001: 128, on FMA's 8,000 clips), 5 seeds.
@@ -421,7 +421,7 @@ PROFILES: dict[str, dict[str, _Sizes]] = {
         "cpu": CRNNSizes("cpu", n_mels=64, hop=1024, crop_seconds=3.0, test_hop_seconds=0.75, epochs=20,
                          toy_model="toy", crops_per_track=4, batch_size=32, n_seeds=2),
         "gpu": CRNNSizes("gpu", n_mels=96, hop=512, crop_seconds=_seconds(1366, 512), test_hop_seconds=0.75,
-                         epochs=30, toy_model="seed", crops_per_track=1, batch_size=32, n_seeds=5),
+                         epochs=30, toy_model="report", crops_per_track=1, batch_size=32, n_seeds=5),
     },
     "transfer": {
         "cpu": TransferSizes("cpu", n_patches=1, train_per_genre=4, sizes=(1, 2, 4), repeats=2, cnn_sizes=(1, 4),

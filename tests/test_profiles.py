@@ -121,7 +121,7 @@ def test_gpu_sizes_are_the_seeds_published_ones():
     assert cnn.filters == (16, 32, 64)                                         # the recommended CNN
     assert (rnn.n_mels, seconds_to_frames(rnn.seconds, hop_length=rnn.hop)) == (96, 1366)       # report 000's LSTM
     assert (crn.n_mels, seconds_to_frames(crn.crop_seconds, hop_length=crn.hop), 1) == crnn.REPORT001_INPUT_SHAPE
-    assert crn.toy_model == "seed"
+    assert crn.toy_model == "report"
     # the seeds that trained 30 epochs or more keep their epochs
     assert (cnn.report000.epochs, cnn.report002.epochs, config.PROFILES["ffnn"]["gpu"].epochs) == (160, 40, 40)
     assert min(cnn.epochs, rnn.epochs_lstm, rnn.epochs_gru, crn.epochs) >= 30

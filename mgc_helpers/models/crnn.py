@@ -48,7 +48,7 @@ Layout and two faithful quirks
 * The reshape of ``(85, 32, 6)`` to ``(510, 32)`` reads memory in order, so one "step"
   of the GRU is 32 consecutive (channel, frequency) values of one time frame, not one
   channel vector: the sequence runs 6 steps per frame. We reproduce it
-  (``reshape="seed"``); ``reshape="time"`` gives the textbook CRNN layout, one step
+  (``reshape="report"``); ``reshape="time"`` gives the textbook CRNN layout, one step
   per time frame with all ``channels x frequency`` values (more GRU parameters).
 * Dropout rates are not printed; the default 0.1 is Choi et al.'s.
 
@@ -194,7 +194,7 @@ def crnn_report001(
     activation: str = "relu",
     dropout_type: str = "dropout",
     dropout: float = 0.1,
-    reshape: str = "seed",
+    reshape: str = "report",
     reset_after: bool = False,
     bn_momentum: float = 0.9,
     name: str = "crnn_report001",
@@ -224,8 +224,8 @@ def crnn_report001(
         ``keras.layers.Dropout`` or ``keras.layers.AlphaDropout`` (report 001's summary).
     dropout : float, keyword-only
         Rate of the four dropout layers.
-    reshape : {"seed", "time", "pool"}, keyword-only
-        ``"seed"``: reshape ``(time, channels, freq)`` to ``(time * freq, channels)`` as
+    reshape : {"report", "time", "pool"}, keyword-only
+        ``"report"``: reshape ``(time, channels, freq)`` to ``(time * freq, channels)`` as
         the seed did; ``"time"``: one step per time frame of ``freq * channels`` values;
         ``"pool"``: average over the remaining bands first, one step per frame of
         ``channels`` values (Choi et al.'s own CRNN pools frequency down to 1; tolerant
@@ -248,8 +248,8 @@ def crnn_report001(
     """
     if dropout_type not in ("dropout", "alpha"):
         raise ValueError(f"dropout_type must be 'dropout' or 'alpha', got {dropout_type!r}")
-    if reshape not in ("seed", "time", "pool"):
-        raise ValueError(f"reshape must be 'seed', 'time' or 'pool', got {reshape!r}")
+    if reshape not in ("report", "time", "pool"):
+        raise ValueError(f"reshape must be 'report', 'time' or 'pool', got {reshape!r}")
     freq, time = int(input_shape[0]), int(input_shape[1])
     for pool in pool_sizes:
         freq, time = freq // pool[0], time // pool[1]
@@ -267,7 +267,7 @@ def crnn_report001(
         x = layers.MaxPooling2D(pool, name=f"pool{i}")(x)
         x = drop(dropout, name=f"dropout{i}")(x)
     channels = int(x.shape[3])
-    if reshape == "seed":
+    if reshape == "report":
         x = layers.Permute((2, 3, 1), name="permute_1")(x)  # (time, channels, freq), the report's order
         x = layers.Reshape((time * freq, channels), name="reshape_1")(x)
     elif reshape == "time":
