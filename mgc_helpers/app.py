@@ -121,9 +121,9 @@ class _GenreApp:
     """The widgets, the models ready to use, and what the three buttons do."""
 
     def __init__(self, loaded: dict[str, mb.GenreModel], tracks: pd.DataFrame, parts: dict[str, Any], *,
-                 dataset: str, epochs: int | None, save: bool) -> None:
+                 dataset: str, split: str, epochs: int | None, save: bool) -> None:
         self.loaded, self.tracks, self.parts = loaded, tracks, parts
-        self.dataset, self.epochs, self.save = dataset, epochs, save
+        self.dataset, self.split, self.epochs, self.save = dataset, split, epochs, save
         self.state: dict[str, Any] = {"source": "clip", "prediction": None, "error": None, "warning": ""}
         self.toy_paths = {str(p) for p in tracks["path"]} if dataset == "toy" and "path" in tracks else set()
 
@@ -196,8 +196,8 @@ class _GenreApp:
             with parts["training"]:
                 parts["training"].clear_output(wait=True)
                 live = _OutputPlot(parts["training"], title=f"{kind} on {self.dataset}")
-                model, scores = mb.train_model(kind, self.tracks, dataset=self.dataset, epochs=self.epochs,
-                                               live_plot=live)
+                model, scores = mb.train_model(kind, self.tracks, dataset=self.dataset, split=self.split,
+                                               epochs=self.epochs, live_plot=live)
             self.loaded[kind] = model
             if self.save:
                 mb.save_model(model)
@@ -242,6 +242,7 @@ def genre_app(
     tracks: pd.DataFrame,
     *,
     dataset: str = "toy",
+    split: str = "artist",
     clips: pd.DataFrame | None = None,
     epochs: int | None = None,
     save: bool = True,
@@ -263,6 +264,9 @@ def genre_app(
     tracks : pandas.DataFrame
         The dataset the Train button trains on (with its split).
     dataset : str, keyword-only
+        Its name (what a model trained with the button says it was trained on).
+    split : str, keyword-only
+        The name of its split (``segments.split_name``: ``"artist"``, ``"filtered"``, ``"official"``).
     clips : pandas.DataFrame, optional, keyword-only
         The clips offered in the dropdown (default: the test split of ``tracks``).
     epochs : int, optional, keyword-only
@@ -281,7 +285,7 @@ def genre_app(
     loaded = _as_models(models, tracks)
     clips = tracks[tracks["split"] == "test"] if clips is None else clips
     parts = _controls(loaded, clips)
-    app = _GenreApp(loaded, tracks, parts, dataset=dataset, epochs=epochs, save=save)
+    app = _GenreApp(loaded, tracks, parts, dataset=dataset, split=split, epochs=epochs, save=save)
     app.connect()
     box = _layout(parts)
     box.app = {**parts, "models": loaded, "state": app.state,

@@ -81,7 +81,7 @@ def test_widget_contract_and_a_simulated_prediction(trained, tiny_tracks, monkey
 
 def test_widget_train_and_load_buttons(tiny_tracks, tmp_path, monkeypatch):
     monkeypatch.setenv("MGC_CACHE_DIR", str(tmp_path))
-    box = app.genre_app(None, tiny_tracks, dataset="tiny", epochs=1)
+    box = app.genre_app(None, tiny_tracks, dataset="tiny", split="filtered", epochs=1)
     parts = box.app
     assert parts["model"].value == mb.ZERO_SHOT and set(parts["models"]) == {mb.ZERO_SHOT}
     parts["model"].value = "CNN"
@@ -89,6 +89,7 @@ def test_widget_train_and_load_buttons(tiny_tracks, tmp_path, monkeypatch):
     assert parts["state"]["error"].startswith("Could not load a saved CNN model")
     parts["train"].click()
     assert "CNN" in parts["models"] and "Trained CNN" in parts["message"].value
+    assert "trained on tiny, filtered split" in parts["message"].value     # the split's own name, not "artist"
     assert (tmp_path / "models" / "tiny_cnn.keras").is_file()
     parts["models"].clear()
     parts["load"].click()
