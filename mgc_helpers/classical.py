@@ -70,7 +70,6 @@ __all__ = [
     "group_folds",
     "check_group_folds",
     "cv_folds",
-    "split_name",
     "grid_search",
     "class_scores",
     "fit_and_score",
@@ -893,25 +892,6 @@ def group_folds(
     folds = [(np.asarray(a), np.asarray(b)) for a, b in cv.split(np.zeros(len(g)), np.asarray(y), g)]
     check_group_folds(folds, g)
     return folds
-
-
-def split_name(table: pd.DataFrame) -> str:
-    """The name of the split a tracks or feature table carries, for the results log.
-
-    Used in notebooks 03 and 04. ``attrs["split_name"]`` where the loader set it;
-    otherwise ``"artist"`` when the table knows artists (the toy data, FMA's official
-    artist-filtered split), ``"filtered"`` when it came from GTZAN's fault-filtered
-    lists (no artist labels, ``attrs["excluded"]`` or ``attrs["missing"]`` present),
-    else ``"given"``.
-    """
-    name = table.attrs.get("split_name")
-    if isinstance(name, str) and name:
-        return name
-    if "artist" in table.columns and table["artist"].notna().any():
-        return "artist"
-    if any(k in table.attrs for k in ("excluded", "missing", "skipped")):
-        return "filtered"
-    return "given"
 
 
 def cv_folds(

@@ -496,18 +496,6 @@ def test_cv_folds_fall_back_on_the_train_valid_parts_without_artists():
         classical.cv_folds(table.assign(split="train"))
 
 
-def test_split_name_from_attrs_artists_or_the_filtered_lists():
-    with_artists = pd.DataFrame({"artist": ["a", "b"], "split": ["train", "test"]})
-    assert classical.split_name(with_artists) == "artist"
-    gtzan = pd.DataFrame({"artist": [np.nan, np.nan], "split": ["train", "test"]})
-    gtzan.attrs["excluded"] = {}
-    assert classical.split_name(gtzan) == "filtered"
-    fma = with_artists.copy()
-    fma.attrs["split_name"] = "official"
-    assert classical.split_name(fma) == "official"
-    assert classical.split_name(pd.DataFrame({"split": ["train"]})) == "given"
-
-
 def test_frame_statistics_in_worker_processes_equal_those_in_this_one(tiny_tracks, monkeypatch):
     serial = classical.feature_table(tiny_tracks, seconds=1.0, n_jobs=1)
     monkeypatch.setattr(classical, "PARALLEL_STATS_FROM", 1)
