@@ -110,11 +110,14 @@ def file_identity(path: str | os.PathLike, *, identity: str = "stat") -> tuple[s
 
 
 def _function_fingerprint(func: Callable[..., Any]) -> str:
-    """A hash of what a feature function *does*: its name, source text, bytecode and defaults.
+    """A hash of what a feature function *does*: its name, source text, bytecode and defaults, and the source
+    of every course module it reaches.
 
-    Editing the function (even keeping its name) changes it; functions it calls are
-    not followed (editing a helper needs :func:`clear` or a parameter change).
-    Callables without code (``functools.partial``, instances) are hashed by value.
+    Editing the function (even keeping its name) changes it, and so does editing any module of this package
+    that the function calls into — its own module and those of the package's functions and modules it names,
+    followed through their own globals (a helper two calls deep counts too), so a cached feature never
+    outlives the code that computed it. Callables without code (``functools.partial``, instances) are hashed
+    by value.
     """
     import joblib
     from joblib.func_inspect import get_func_code
@@ -124,7 +127,59 @@ def _function_fingerprint(func: Callable[..., Any]) -> str:
         return joblib.hash(func)
     source, _, _ = get_func_code(func)
     return joblib.hash((getattr(func, "__module__", None), getattr(func, "__qualname__", None), source,
-                        code.co_code, getattr(func, "__defaults__", None), getattr(func, "__kwdefaults__", None)))
+                        code.co_code, getattr(func, "__defaults__", None), getattr(func, "__kwdefaults__", None),
+                        _package_sources(func)))
+
+
+def _names(code: Any) -> set[str]:
+    """Every global name a code object (and the functions, lambdas and comprehensions inside it) uses."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names(const)
+    return names
+
+
+#: Modules every feature function stands on (the layers below the cache): their source is in every key.
+_BASE_MODULES = ("config", "audio", "fourier", "features")
+
+
+def _package_sources(func: Callable[..., Any]) -> tuple[tuple[str, str], ...]:
+    """``(module, sha1 of its source files)`` for the course modules ``func``'s result depends on.
+
+    Read from the files, never imported, so the key does not depend on what happens to be imported: the
+    function's own module, :data:`_BASE_MODULES`, and every package module the function's code names (a
+    global function's module, a module object, or ``from . import features`` inside it). A sub-package
+    (``datasets``, ``models``) counts with all its files.
+    """
+    import hashlib
+    import types
+
+    here = Path(__file__).resolve().parent
+    package = __name__.rsplit(".", 1)[0]
+    wanted = set(_BASE_MODULES)
+    own = (getattr(func, "__module__", None) or "").split(".")
+    if own[0] == package and len(own) > 1:
+        wanted.add(own[1])
+    scope = getattr(func, "__globals__", {})
+    for name in _names(func.__code__):
+        value = scope.get(name)
+        if isinstance(value, types.ModuleType):
+            name = value.__name__.split(".")[1] if value.__name__.startswith(package + ".") else ""
+        elif isinstance(value, types.FunctionType):
+            parts = (value.__module__ or "").split(".")
+            name = parts[1] if parts[0] == package and len(parts) > 1 else ""
+        wanted.add(name)
+    out = []
+    for name in sorted(n for n in wanted if n):
+        files = [here / f"{name}.py"] if (here / f"{name}.py").is_file() else sorted((here / name).glob("*.py"))
+        if not files:
+            continue
+        digest = hashlib.sha1()
+        for f in files:
+            digest.update(f.read_bytes())
+        out.append((name, digest.hexdigest()))
+    return tuple(out)
 
 
 def _feature_key(func: Callable[..., Any], sr: int | None, params: dict[str, Any]) -> str:

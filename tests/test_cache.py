@@ -314,3 +314,28 @@ def test_a_read_only_cache_folder_is_detected_by_a_write_probe(files, tmp_path, 
                                           log=str(tmp_path / "calls.log"))
     assert len(caught) == 1 and failures == {} and results == pytest.approx([0.5], abs=1e-3)
     assert not any((tmp_path / "cache" / "joblib").rglob("output.pkl"))
+
+
+def test_editing_a_module_the_feature_function_calls_into_changes_the_key(tmp_path, monkeypatch):
+    """A feature computed by old code is never served after the code changed, even two modules away."""
+    for name in ("config", "audio", "fourier", "features", "classical"):
+        (tmp_path / f"{name}.py").write_text(f"# {name} v1\n")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "cnn.py").write_text("# v1\n")
+    monkeypatch.setattr(cache, "__file__", str(tmp_path / "cache.py"))
+
+    def feature(y, sr):
+        return y
+
+    feature.__module__ = "mgc_helpers.classical"
+    key = cache._feature_key(feature, 22050, {})
+    assert [m for m, _ in cache._package_sources(feature)] == ["audio", "classical", "config", "features", "fourier"]
+    assert cache._feature_key(feature, 22050, {}) == key                      # stable: read from the files
+    (tmp_path / "features.py").write_text("# features v2: a helper it calls was edited\n")
+    key2 = cache._feature_key(feature, 22050, {})
+    assert key2 != key
+    (tmp_path / "classical.py").write_text("# classical v2\n")
+    key3 = cache._feature_key(feature, 22050, {})
+    assert key3 not in (key, key2)
+    (tmp_path / "models" / "cnn.py").write_text("# v2\n")                     # a module it never names
+    assert cache._feature_key(feature, 22050, {}) == key3
