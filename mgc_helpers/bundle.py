@@ -756,6 +756,7 @@ def load_or_train(
     tracks: pd.DataFrame,
     *,
     dataset: str = "toy",
+    split: str = "artist",
     epochs: int | None = None,
     seed: int = 0,
     retrain: bool = False,
@@ -764,7 +765,8 @@ def load_or_train(
 
     Taught in notebook 10 (the app is usable at once: the first run trains for a few seconds).
     A saved bundle that cannot be read (:class:`BundleError`) is replaced by a new one, with a
-    warning naming the bad file.
+    warning naming the bad file. ``split`` is the name of the tracks' split (as in the results
+    log: ``"artist"``, ``"filtered"``, ``"official"``), which the model then says it was trained on.
 
     Returns
     -------
@@ -778,7 +780,7 @@ def load_or_train(
             return load_model(name), False
         except BundleError as exc:
             warnings.warn(f"the saved {kind} model is unreadable, training a new one: {exc}", stacklevel=2)
-    bundle, _ = train_model(kind, tracks, dataset=dataset, epochs=epochs, seed=seed)
+    bundle, _ = train_model(kind, tracks, dataset=dataset, split=split, epochs=epochs, seed=seed)
     save_model(bundle, name=name)
     return bundle, True
 
