@@ -1287,9 +1287,13 @@ def save_clip_probabilities(
 
 
 def read_clip_probabilities(
-    *, dataset: str, split: str, folder: str | os.PathLike | None = None
+    *, dataset: str, split: str, folder: str | os.PathLike | None = None, classes: Sequence[Any] | None = None
 ) -> dict[str, pd.DataFrame]:
     """Every saved model's clip probabilities, ``{model: DataFrame}`` (see :func:`save_clip_probabilities`).
+
+    With ``classes``, only the models that predicted exactly these classes are returned (in any column
+    order); the others are left out with one warning naming them — probabilities over other genre sets
+    cannot be averaged or compared with these.
 
     Taught in notebook 10. Each DataFrame is indexed by ``track_id`` with a ``true``
     column (NaN where unknown) and one column per class; ``frame.attrs["classes"]`` lists
@@ -1305,4 +1309,11 @@ def read_clip_probabilities(
         frame = table.drop(columns="model").set_index("track_id")
         frame.attrs["classes"] = [c for c in frame.columns if c != "true"]
         out[name] = frame
+    if classes is not None:
+        wanted = {str(c) for c in classes}
+        other = sorted(m for m, f in out.items() if set(f.attrs["classes"]) != wanted)
+        if other:
+            warnings.warn(f"left out {len(other)} model(s) whose saved probabilities are over other classes "
+                          f"than the {len(wanted)} asked for: {', '.join(other)}", stacklevel=2)
+        out = {m: f for m, f in out.items() if m not in other}
     return out

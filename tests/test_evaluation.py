@@ -350,3 +350,25 @@ def test_a_log_of_the_previous_layout_gains_the_new_columns(tmp_path):
     table = evaluation.read_results(path=path)
     assert list(table["model"]) == ["rf", "cnn"] and table.loc[1, "n_test"] == 40
     assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(evaluation.RESULT_COLUMNS)
+
+
+def test_clip_probabilities_over_other_classes_are_left_out_with_a_warning(tmp_path):
+    eight, four = list("abcdefgh"), list("abcd")
+    evaluation.save_clip_probabilities("rf", ["t1", "t2"], np.full((2, 8), 1 / 8), classes=eight, dataset="fma_small",
+                                       split="official", folder=tmp_path)
+    evaluation.save_clip_probabilities("crnn", ["t1", "t2"], np.full((2, 4), 0.25), classes=four, dataset="fma_small",
+                                       split="official", folder=tmp_path)
+    assert set(evaluation.read_clip_probabilities(dataset="x", split="y", folder=tmp_path)) == {"rf", "crnn"}
+    with pytest.warns(UserWarning, match="left out 1 model.*crnn"):
+        kept = evaluation.read_clip_probabilities(dataset="x", split="y", folder=tmp_path, classes=eight[::-1])
+    assert list(kept) == ["rf"]
+
+
+def test_a_genre_subset_gets_its_own_dataset_name_in_the_log():
+    from mgc_helpers import datasets
+
+    assert datasets.results_name("fma_small", genres="four") == "fma_small (four genres)"
+    assert datasets.results_name("fma_small", genres=["Rock", "Folk"]) == "fma_small (Folk, Rock)"
+    assert datasets.results_name("gtzan") == "gtzan"
+    with pytest.raises(ValueError, match="empty"):
+        datasets.results_name("toy", genres=[])

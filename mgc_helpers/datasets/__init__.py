@@ -54,6 +54,7 @@ __all__ = [
     "provenance",
     "report",
     "pick_track",
+    "results_name",
     "DatasetNotFound",
     "DownloadError",
     "ExtractError",
@@ -403,6 +404,37 @@ def _download_missing(entry: Dataset, base: Path, missing: list[str]) -> None:
                   f"into {base} and stopped at {exc.filename} because {why}. Nothing is half-written there: "
                   f"downloads are renamed into place only once verified, archives only once extracted.{kept}"),
         ) from exc
+
+
+def results_name(name: str | os.PathLike, *, genres: str | Sequence[str] | None = None) -> str:
+    """The dataset's name in the results log: ``name``, or ``"<name> (<genres>)"`` for a subset of its genres.
+
+    Used by notebook 07 (report 001's four FMA genres): accuracies on four genres are not comparable with
+    accuracies on all eight, so their rows (and saved clip probabilities) go under a dataset name of their own,
+    and the leaderboard and the ensembles of notebook 10 never mix the two.
+
+    Parameters
+    ----------
+    name : str or path-like
+        What the tracks were loaded as (the notebook's ``DATASET``).
+    genres : str or sequence of str, optional, keyword-only
+        The ``genres=`` given to :func:`load_tracks` (``None``: every genre).
+
+    Examples
+    --------
+    >>> results_name("fma_small", genres="four")
+    'fma_small (four genres)'
+    >>> results_name("gtzan")
+    'gtzan'
+    """
+    if genres is None:
+        return str(name)
+    if isinstance(genres, str):
+        return f"{name} ({genres} genres)"
+    chosen = sorted(str(g) for g in genres)
+    if not chosen:
+        raise ValueError("genres is empty: pass None for every genre")
+    return f"{name} ({', '.join(chosen)})"
 
 
 def pick_track(
