@@ -62,9 +62,12 @@ def world(tmp_path_factory, shared_dir):
 
 
 def _mirror(kind: str, world: dict):
+    """The rehearsal archives of ``kind``; the first call of the run records how long writing them took."""
     params = dict(GTZAN, split_lists=world["lists"]) if kind == "gtzan" else dict(FMA)
-    return _timed(f"{kind}_generate_s (0 when cached)", runner.rehearsal_mirror, kind, root=world["mirrors"],
-                  say=lambda m: None, **params)
+    name = f"{kind}_generate_s (0 when cached)"
+    if name in TIMINGS:  # written (or found) earlier in this run: keep that figure
+        return runner.rehearsal_mirror(kind, root=world["mirrors"], say=lambda m: None, **params)
+    return _timed(name, runner.rehearsal_mirror, kind, root=world["mirrors"], say=lambda m: None, **params)
 
 
 def test_0_archives_match_their_manifest_and_gtzans_layout(world):
