@@ -71,8 +71,16 @@ lab: setup
 lab-check: setup
 	$(PY) -m pytest -q tests/test_lab.py
 
-unit: setup
-	$(PY) -m pytest tests -m "not binder and not e2e and not rehearsal" --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
+# nbgrader for tests/test_nbgrader_tools.py (its own generate_assignment and autograde on notebook 01's graded copy):
+# requirements-grading.txt, kept out of requirements.txt and Binder (a gradebook database, server extensions).
+GRADING_STAMP := $(VENV)/.installed-grading
+
+$(GRADING_STAMP): $(STAMP) requirements-grading.txt
+	$(PY) -m pip install --quiet -r requirements-grading.txt
+	touch $@
+
+unit: setup $(GRADING_STAMP)
+	MGC_GRADING_REQUIRED=1 $(PY) -m pytest tests -m "not binder and not e2e and not rehearsal and not envs" --cov=mgc_helpers --cov-report=term-missing --cov-fail-under=85
 
 notebooks: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks

@@ -284,8 +284,8 @@ def test_student_copy_runs_except_for_the_exercises_and_their_checks(name, copie
 
 
 # --------------------------------------------------------------------------- graded copies: nbgrader metadata and hidden tests
-# nbgrader is not installed in the course's environment (.venv), so these tests check nbgrader's cell format and run
-# the hidden tests themselves; nbgrader's own generate_assignment/autograde are not run here.
+# These tests check nbgrader's cell format and run the hidden tests themselves; nbgrader's own generate_assignment and
+# autograde run on notebook 01's graded copy in tests/test_nbgrader_tools.py (nbgrader: requirements-grading.txt).
 _GRADE_ID = re.compile(r"^[a-zA-Z0-9_\-]+$")
 
 
