@@ -6,7 +6,10 @@ Used with every notebook's exercises (instructors: ``docs/INSTRUCTORS.md``; ``ma
 ``raise NotImplementedError()``, indented like the ``BEGIN`` marker, so a function header written
 above the markers stays; in a markdown cell the region becomes ``YOUR ANSWER HERE``. Regions between
 ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` are removed as nbgrader removes them. The
-check cells that follow an exercise are kept as they are. As in nbgrader, a marker is any line that
+check cells that follow an exercise are kept as they are, and tagged ``raises-exception``
+(:func:`answer_cells`): an unsolved exercise still fails its check with the check's message, and
+"Run all" goes on past it (JupyterLab, Notebook 7, VS Code and nbclient send such a cell with
+``stop_on_error=False``) to the end of the notebook, whose other cells never need an answer. As in nbgrader, a marker is any line that
 contains ``BEGIN SOLUTION`` / ``END SOLUTION``; unlike nbgrader, a stray ``END`` marker is an error too.
 
 Why not nbgrader's own ``generate_assignment``? nbgrader 0.9 installs cleanly, but
@@ -47,6 +50,8 @@ __all__ = [
     "StudentCopy",
     "clear_solutions",
     "exercises",
+    "answer_cells",
+    "RAISES_EXCEPTION",
     "student_notebook",
     "write_student_copies",
     "hidden_test_cells",
@@ -74,6 +79,8 @@ _DEF = re.compile(r"^\s*def\s+(\w+)\s*\(", re.M)
 
 #: Code cells after an exercise that are searched for its check (as tests/test_notebooks.py does).
 CHECK_WINDOW = 2
+#: The cell tag with which Jupyter's front ends and nbclient run on after the cell fails ("Run all" does not stop).
+RAISES_EXCEPTION = "raises-exception"
 
 
 class SolutionMarkupError(ValueError):
@@ -208,6 +215,45 @@ def exercises(nb: Any) -> list[Exercise]:
     return found
 
 
+def answer_cells(nb: Any) -> list[int]:
+    """The code cells that fail while an exercise is unsolved: its checks and every use of the student's function.
+
+    Used for the student copies of every notebook (:func:`student_notebook` tags them
+    :data:`RAISES_EXCEPTION`). A cell after an exercise cell counts when it calls one of the
+    exercise's checks (``mgc.checks.check_*(…)``, up to its last check cell within
+    :data:`CHECK_WINDOW`) or calls a function the exercise defines (``my_alias(``) anywhere later.
+    The other cells must not need an answer (tests/test_assignments.py checks it for notebooks 03 and 04).
+
+    Parameters
+    ----------
+    nb : NotebookNode or dict
+        An instructor notebook (format 4), or its graded copy.
+
+    Returns
+    -------
+    list of int
+        Indices of those cells, in order.
+    """
+    cells = nb["cells"]
+    found: set[int] = set()
+    for e in exercises(nb):
+        calls = [re.compile(rf"(?<![\w.]){re.escape(name)}\s*\(") for name in e.names]
+        last_check = _check_cell(nb, e)
+        for j in range(e.cell + 1, len(cells)):
+            src = _source(cells[j])
+            if cells[j]["cell_type"] != "code" or BEGIN_SOLUTION in src:
+                continue
+            if any(p.search(src) for p in calls) or (j <= last_check and _CHECK_CALL.search(src)):
+                found.add(j)
+    return sorted(found)
+
+
+def _tag(cell: Any, tag: str) -> None:
+    tags = list(cell.metadata.get("tags", []))
+    if tag not in tags:
+        cell.metadata["tags"] = tags + [tag]
+
+
 def student_notebook(nb: Any, *, keep_badge: bool = False) -> Any:
     """The student version of an instructor notebook (the input is not modified).
 
@@ -224,7 +270,9 @@ def student_notebook(nb: Any, *, keep_badge: bool = False) -> Any:
     NotebookNode
         A copy in which every solution region is a stub (see :func:`clear_solutions`), every code
         cell has no outputs and no execution count, and execution timings are gone from the cell
-        metadata; tags (``setup``, ``parameters``), cell ids and the notebook metadata are kept.
+        metadata; tags (``setup``, ``parameters``), cell ids and the notebook metadata are kept. The cells
+        that need an exercise's answer (:func:`answer_cells`) are tagged :data:`RAISES_EXCEPTION`, so that
+        "Run all" reaches the end of the notebook with the exercises unsolved.
 
     Raises
     ------
@@ -234,6 +282,8 @@ def student_notebook(nb: Any, *, keep_badge: bool = False) -> Any:
     import nbformat
 
     new = nbformat.from_dict(copy.deepcopy(dict(nb)))
+    for index in answer_cells(nb):
+        _tag(new.cells[index], RAISES_EXCEPTION)
     for index, cell in enumerate(new.cells):
         try:
             source, _ = clear_solutions(_source(cell), cell_type=cell.cell_type)
@@ -393,7 +443,9 @@ def graded_notebook(nb: Any, *, seed: int | None = None) -> Any:
     NotebookNode
         A copy in which every code cell with a solution region is an nbgrader "autograded answer"
         (``solution``), every markdown one a "manually graded answer" (``solution`` and ``grade``),
-        and each auto-checked exercise is followed by its autograder tests cell. Outputs are cleared.
+        and each auto-checked exercise is followed by its autograder tests cell. Outputs are cleared. The
+        cells that need an answer (:func:`answer_cells`, the test cells included) are tagged
+        :data:`RAISES_EXCEPTION`, as in :func:`student_notebook`.
 
     Raises
     ------
@@ -420,4 +472,6 @@ def graded_notebook(nb: Any, *, seed: int | None = None) -> Any:
                                                   locked=False)
     for index, cell in sorted(hidden_test_cells(nb, seed=seed), key=lambda pair: pair[0], reverse=True):
         new.cells.insert(index + 1, cell)
+    for index in answer_cells(new):  # nbgrader's release keeps tags: its "Run all" goes on past them too
+        _tag(new.cells[index], RAISES_EXCEPTION)
     return new

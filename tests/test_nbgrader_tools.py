@@ -107,6 +107,7 @@ def test_generate_assignment_writes_the_course_student_copy_with_locked_tests(co
         assert ids[name].source.startswith(f"def {name}(") and ids[name].source.endswith(stub)
         assert "BEGIN SOLUTION" not in ids[name].source
         assert ids[f"test_{name}"].metadata["nbgrader"]["locked"]
+        assert "raises-exception" in ids[f"test_{name}"].metadata["tags"]  # "Run all" goes on past it
     text = "\n".join(c.source for c in release.cells)
     for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "grading import grade", str(SEED)):
         assert secret not in text
