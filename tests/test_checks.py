@@ -664,6 +664,12 @@ def test_check_nearest_centroid(capsys):
     assert "genre0" not in msg and not re.search(r"\d", msg.split("Hint")[0].replace("my_centroids", ""))
     msg = _fails(checks.check_nearest_centroid, lambda X, y, Z: np.zeros(len(Z), dtype=int))
     assert "returned numbers (positions of genres?), not genre labels" in msg
+    as_list = lambda X, y, Z: [int(i) for i in my_centroids(X, y, Z)]  # noqa: E731  a list of Python ints
+    assert "returned the positions of the right genres, not genre labels" in _fails(checks.check_nearest_centroid,
+                                                                                   as_list)
+    as_floats = lambda X, y, Z: my_centroids(X, y, Z).astype(float)  # noqa: E731  np.zeros(n), then filled
+    assert "returned the positions of the right genres, not genre labels" in _fails(checks.check_nearest_centroid,
+                                                                                   as_floats)
 
 
 # --------------------------------------------------------------------------- notebook 10
