@@ -2,7 +2,7 @@
 
 Taught from notebook 01 on (waveforms, DFT magnitudes, spectrograms), in
 notebook 02 (mel filter bank, log-mel and MFCC images, one example per genre),
-in the evaluation notebooks (confusion matrix), in notebook 08 (a tagger's taggram) and in notebook 10 (a genre
+in notebook 03 (one model's accuracy on honest and leaky splits), in the evaluation notebooks (confusion matrix), in notebook 08 (a tagger's taggram) and in notebook 10 (a genre
 prediction). Every function draws into
 ``ax`` when given (so pictures can be combined with ``plt.subplots``) and returns
 the Axes, or the Figure for multi-panel pictures.
@@ -28,6 +28,7 @@ __all__ = [
     "dft_magnitude",
     "filterbank",
     "genre_grid",
+    "split_accuracies",
     "confusion_matrix",
     "prediction",
     "taggram",
@@ -39,6 +40,8 @@ Y_AXES = {
     "log": "Frequency (Hz, log scale)",
     "mel": "Frequency (Hz, mel scale)",
 }
+#: The label of :func:`genre_grid`'s colour bar (``power_to_db(ref=np.max)``: 0 dB is each clip's loudest bin).
+GENRE_GRID_DB_LABEL = "level (dB below the clip's loudest mel bin)"
 #: Above this many samples :func:`waveform` draws the min/max envelope instead of every sample.
 MAX_WAVEFORM_POINTS = 20_000
 
@@ -328,7 +331,8 @@ def genre_grid(
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig.axes`` holds one titled Axes per genre (unused grid cells removed).
+        ``fig.axes`` holds one titled Axes per genre (unused grid cells removed); for log-mels it ends with
+        the panels' shared colour bar (label :data:`GENRE_GRID_DB_LABEL`).
     """
     if kind not in ("logmel", "waveform"):
         raise ValueError(f"kind must be 'logmel' or 'waveform', got {kind!r}")
@@ -352,7 +356,68 @@ def genre_grid(
                         colorbar=False, vmin=-80.0, vmax=0.0)
     for ax in flat[n:]:
         ax.remove()
+    if kind == "logmel":  # one scale for every panel, so one colour bar
+        fig.colorbar(flat[0].collections[0], ax=list(flat[:n]), label=GENRE_GRID_DB_LABEL, format="%+2.0f",
+                     shrink=0.9 if nrows > 1 else 1.0)
     return fig
+
+
+def split_accuracies(
+    table: Any,
+    *,
+    columns: Sequence[str] = ("segment_accuracy", "clip_accuracy"),
+    labels: Sequence[str] | None = None,
+    title: str = "Same model, three splits",
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars of one model's test accuracies on several splits, the legend outside the bars.
+
+    Taught in notebook 03 (the leakage experiment: random segments, random clips and artist-disjoint
+    splits, from :func:`mgc_helpers.classical.leakage_experiment`). Accuracies reach the right end of
+    the axes on a leaky split, so the legend sits to the right of the axes, where it hides no bar.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per split (the index names the split), with the accuracy ``columns`` in [0, 1].
+    columns : sequence of str, keyword-only
+        Which columns to draw, one bar per split and column (default: segment and clip accuracy).
+    labels : sequence of str, optional, keyword-only
+        Legend entries for ``columns`` (default: the column names with spaces).
+    title : str, keyword-only
+        Axes title.
+    ax : matplotlib.axes.Axes, optional, keyword-only
+        Where to draw (default: a new 8 x 3 in figure with a constrained layout).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.containers`` holds one bar container per column, top row first; ``ax.get_legend()`` the legend.
+
+    Raises
+    ------
+    KeyError
+        A column is not in ``table``.
+    """
+    columns = list(columns)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise KeyError(f"split_accuracies(): no column {missing} in the table (it has {list(table.columns)})")
+    labels = [c.replace("_", " ") for c in columns] if labels is None else list(labels)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3), layout="constrained")
+    rows = np.arange(len(table))
+    height = 0.8 / len(columns)
+    for j, (column, label) in enumerate(zip(columns, labels)):
+        offset = (j - (len(columns) - 1) / 2) * height
+        ax.barh(rows + offset, table[column].to_numpy(dtype=float), height=height, label=label)
+    ax.set_yticks(rows, [str(name) for name in table.index])
+    ax.invert_yaxis()  # the table's first row on top
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("test accuracy")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, frameon=False)
+    return ax
 
 
 def taggram(

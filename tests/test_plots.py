@@ -138,13 +138,19 @@ def test_genre_grid(kind):
     examples = {g: 0.1 * rng.standard_normal(SR).astype(np.float32) for g in genres}
     fig = plots.genre_grid(examples, sr=SR, kind=kind, ncols=4)
     assert isinstance(fig, Figure)
-    assert len(fig.axes) == 7  # 2 x 4 grid, the unused cell removed
-    assert [ax.get_title() for ax in fig.axes] == genres
+    panels = fig.axes[:7]  # 2 x 4 grid, the unused cell removed
+    assert [ax.get_title() for ax in panels] == genres
     if kind == "logmel":
-        assert all(len(ax.collections) == 1 for ax in fig.axes)
+        assert len(fig.axes) == 8, "the panels and one shared colour bar"
+        assert all(len(ax.collections) == 1 for ax in panels)
         assert fig.axes[0].collections[0].get_clim() == (-80.0, 0.0)
         assert fig.axes[0].collections[0].get_array().size == 128 * (1 + SR // 512)
+        bar = fig.axes[-1]
+        assert bar.get_label() == "<colorbar>" and bar.get_ylabel() == plots.GENRE_GRID_DB_LABEL
+        assert "dB" in bar.get_ylabel()
+        assert bar.get_ylim() == (-80.0, 0.0)  # the panels' shared scale
     else:
+        assert len(fig.axes) == 7  # no colour bar for waveforms
         assert all(ax.get_xlabel() == "Time (s)" for ax in fig.axes)
 
 
@@ -235,3 +241,40 @@ def test_taggram_draws_the_top_tags_over_whole_seconds_with_a_colour_bar():
     plt.close("all")
     with pytest.raises(ValueError, match="shape"):
         plots.taggram(T[:, :10], names)
+
+
+def _leakage_table(top: float = 1.0):
+    import pandas as pd
+
+    return pd.DataFrame({"segment_accuracy": [top, 0.97, 0.55], "clip_accuracy": [top, 0.99, 0.61]},
+                        index=["random segments", "random clips", "artist-disjoint"])
+
+
+@pytest.mark.parametrize("top", [1.0, 0.9])
+def test_split_accuracies_legend_overlaps_no_bar(top):
+    ax = plots.split_accuracies(_leakage_table(top))
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    bars = [patch.get_window_extent(renderer) for container in ax.containers for patch in container]
+    assert len(bars) == 6
+    assert not any(legend.overlaps(bar) for bar in bars), "the legend hides a bar"
+    assert legend.x0 >= ax.get_window_extent(renderer).x1, "the legend sits right of the axes"
+    assert fig.bbox.contains(legend.x1 - 1, legend.y0 + 1), "and inside the figure"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["segment accuracy", "clip accuracy"]
+    # the table's first row on top, the bars' lengths are the accuracies
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["random segments", "random clips", "artist-disjoint"]
+    assert ax.containers[0][0].get_width() == top and ax.containers[1][2].get_width() == 0.61
+    assert ax.containers[0][0].get_y() < ax.containers[0][2].get_y()  # inverted y: first row drawn on top
+    assert ax.yaxis_inverted() and ax.get_xlim() == (0.0, 1.0) and ax.get_xlabel() == "test accuracy"
+
+
+def test_split_accuracies_names_a_missing_column_and_draws_into_given_axes():
+    with pytest.raises(KeyError, match="balanced_accuracy"):
+        plots.split_accuracies(_leakage_table(), columns=["balanced_accuracy"])
+    fig, (left, right) = plt.subplots(1, 2)
+    ax = plots.split_accuracies(_leakage_table(), columns=["clip_accuracy"], labels=["per clip"], ax=right,
+                                title="clips")
+    assert ax is right and len(ax.containers) == 1 and ax.get_title() == "clips"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["per clip"]
