@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import evaluation
 
-__all__ = ["align", "average", "scores", "compare", "best_combinations", "versus_best_member"]
+__all__ = ["align", "average", "scores", "compare", "best_combinations", "versus_best_member", "versus"]
 
 
 def align(probas: Mapping[str, pd.DataFrame], *, models: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -258,13 +258,57 @@ def versus_best_member(
     common = align(probas, models=models)
     if len(common) < 2:
         raise ValueError("an ensemble needs at least two models to be compared with its best member")
-    mean = average(common, weights=weights)
-    known = mean["true"].notna().to_numpy()
-    if not known.any():
-        raise ValueError("the models' probabilities carry no true labels")
-    truth = mean.loc[known, "true"].astype(str).to_numpy()
     ranked = sorted(common, key=lambda m: (-scores(common[m])["clip_accuracy"], -scores(common[m])["macro_f1"]))
     best = ranked[0]
     label = name if name is not None else f"the mean of {len(common)} models"
-    return evaluation.verdict(truth, _predicted(mean)[known], _predicted(common[best])[known],
-                              names=(label, best), alpha=alpha, n_boot=n_boot, seed=seed)
+    return _verdict(average(common, weights=weights), common[best], names=(label, best), alpha=alpha,
+                    n_boot=n_boot, seed=seed)
+
+
+def _verdict(table_a: pd.DataFrame, table_b: pd.DataFrame, *, names: tuple[str, str], alpha: float, n_boot: int,
+             seed: int) -> evaluation.Verdict:
+    """:func:`mgc_helpers.evaluation.verdict` of two aligned probability tables, on the clips with a true label."""
+    known = table_a["true"].notna().to_numpy()
+    if not known.any():
+        raise ValueError("the models' probabilities carry no true labels")
+    truth = table_a.loc[known, "true"].astype(str).to_numpy()
+    return evaluation.verdict(truth, _predicted(table_a)[known], _predicted(table_b)[known], names=names,
+                              alpha=alpha, n_boot=n_boot, seed=seed)
+
+
+def versus(
+    probas: Mapping[str, pd.DataFrame],
+    model_a: str,
+    model_b: str,
+    *,
+    alpha: float = 0.05,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> evaluation.Verdict:
+    """Model A against model B on the test clips both scored: "ahead", "tied within noise" or "behind".
+
+    Taught in notebook 10 (Exercise 3). Both tables are restricted to their shared clips and
+    classes (:func:`align`); each model predicts its arg-max genre, and
+    :func:`mgc_helpers.evaluation.verdict` compares them clip by clip (exact McNemar test, Wilson
+    intervals, paired-bootstrap interval of the difference).
+
+    Parameters
+    ----------
+    probas : mapping
+        ``{model: DataFrame}`` (see :func:`align`).
+    model_a, model_b : str
+        The two models, as keys of ``probas``.
+    alpha, n_boot, seed : keyword-only
+        As :func:`mgc_helpers.evaluation.verdict`.
+
+    Returns
+    -------
+    mgc_helpers.evaluation.Verdict
+        ``str()`` is the sentence to print; ``accuracy_a`` / ``accuracy_b`` hold each model's
+        accuracy (``estimate``, ``n``) and Wilson interval.
+    """
+    if model_a == model_b:
+        raise ValueError(f"compare two different models, got {model_a!r} twice")
+    common = align(probas, models=[model_a, model_b])
+    return _verdict(common[model_a], common[model_b], names=(model_a, model_b), alpha=alpha, n_boot=n_boot,
+                    seed=seed)

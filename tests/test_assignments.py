@@ -464,16 +464,24 @@ def test_hidden_tests_accept_the_solution_and_reject_memorised_visible_answers(p
     solution = namespace[name]
     seen: dict[bytes, object] = {}
 
-    def record(*args):
-        out = solution(*args)
-        seen[pickle.dumps(args)] = out
+    def record(*args, **kwargs):
+        key = pickle.dumps((args, sorted(kwargs.items())))
+        try:
+            out = solution(*args, **kwargs)
+        except Exception as error:  # an input the answer must refuse (e.g. n = 0): refused again
+            seen[key] = error
+            raise
+        seen[key] = out
         return out
 
     record.__name__ = name
     getattr(namespace["mgc"].checks, exercise.checks[0])(record)  # the visible check's own inputs
 
-    def memorised(*args):  # right on every input of the visible check, and nothing else
-        return seen.get(pickle.dumps(args))
+    def memorised(*args, **kwargs):  # right on every input of the visible check, and nothing else
+        out = seen.get(pickle.dumps((args, sorted(kwargs.items()))))
+        if isinstance(out, Exception):
+            raise out
+        return out
 
     memorised.__name__ = name
     getattr(namespace["mgc"].checks, exercise.checks[0])(memorised)  # passes the visible check...
@@ -497,6 +505,11 @@ WRAPPERS = {
     "check_sem_formula": ["lambda r, s: mgc.segmentation.sem_from_autocorrelation(r, s)"],
     "check_adjacency": ["lambda S: mgc.segmentation.adjacency(mgc.segmentation.symmetrize(S))"],
     "check_eigengap_k": ["lambda lam, k_max: mgc.segmentation.eigengap_k(lam, k_min=2, k_max=k_max)"],
+    "check_wilson_interval": [
+        "lambda k, n, *, z=1.96: (lambda i: (i.low, i.high))(mgc.evaluation.accuracy_interval(k, n, "
+        "confidence=2 * __import__('statistics').NormalDist().cdf(z) - 1))",
+        "lambda k, n, *, z=1.96: (lambda i: (i.low, i.high))(__import__('scipy.stats').stats.binomtest(k, n)"
+        ".proportion_ci(confidence_level=2 * __import__('statistics').NormalDist().cdf(z) - 1, method='wilson'))"],
 }
 
 

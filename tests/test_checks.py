@@ -706,3 +706,72 @@ def test_check_fixed_and_broken(capsys):
                                                           lambda y, a, b: (int(np.sum(b == y)), int(np.sum(a == y))))
     assert "is not right" in _fails(checks.check_fixed_and_broken, lambda y, a, b: (0, 0))
     assert "two whole numbers" in _fails(checks.check_fixed_and_broken, lambda y, a, b: 1)
+
+
+def _wilson(k, n, *, z=1.96):
+    if n < 1 or not 0 <= k <= n:
+        raise ValueError(f"need n >= 1 and 0 <= k <= n, got k={k}, n={n}")
+    p = k / n
+    d = 1 + z * z / n
+    centre, half = (p + z * z / (2 * n)) / d, z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def test_check_wilson_interval(capsys):
+    from mgc_helpers.evaluation import accuracy_interval
+
+    checks.check_wilson_interval(_wilson)
+    assert "Correct" in capsys.readouterr().out
+    as_array = lambda k, n, *, z=1.96: np.array(_wilson(k, n, z=z))  # noqa: E731  an array, a list: any pair is fine
+    checks.check_wilson_interval(as_array)
+    interval = accuracy_interval(34, 40)  # the first case, which the messages below must not give away
+    wald = lambda k, n, *, z=1.96: (k / n - z * math.sqrt(k / n * (1 - k / n) / n),  # noqa: E731
+                                    k / n + z * math.sqrt(k / n * (1 - k / n) / n))
+    msg = _fails(checks.check_wilson_interval, wald)
+    assert "For k=34, n=40" in msg and "normal (Wald) interval" in msg
+    _assert_hides(msg, [interval.low, interval.high])
+    clipped = lambda k, n, *, z=1.96: tuple(float(v) for v in np.clip(wald(k, n, z=z), 0, 1))  # noqa: E731
+    assert "normal (Wald) interval" in _fails(checks.check_wilson_interval, clipped)
+    assert "percentages" in _fails(checks.check_wilson_interval,
+                                   lambda k, n, *, z=1.96: tuple(100 * v for v in _wilson(k, n, z=z)))
+    assert "swapped" in _fails(checks.check_wilson_interval, lambda k, n, *, z=1.96: _wilson(k, n, z=z)[::-1])
+    msg = _fails(checks.check_wilson_interval, lambda k, n, *, z=1.96: _wilson(k, n))
+    assert "For k=7, n=10, z=2.576" in msg and "ignores z" in msg
+    msg = _fails(checks.check_wilson_interval, lambda k, n: _wilson(k, n))
+    assert "does not take the keyword argument z" in msg and "*, z=1.96" in msg
+
+    def forgot(k, n, *, z=1.96, shift=True, widen=True, divide=True):
+        p = k / n
+        centre = p + (z * z / (2 * n) if shift else 0.0)
+        half = z * np.sqrt(p * (1 - p) / n + (z * z / (4 * n * n) if widen else 0.0))
+        d = 1 + z * z / n if divide else 1.0
+        return (centre - half) / d, (centre + half) / d
+
+    for term, wrong in (("z²/2n term of the centre", dict(shift=False)),
+                        ("z²/4n² term under the square root", dict(widen=False)),
+                        ("division by 1 + z²/n", dict(divide=False))):
+        msg = _fails(checks.check_wilson_interval, lambda k, n, *, z=1.96, w=wrong: forgot(k, n, z=z, **w))
+        assert f"the {term} is missing" in msg, msg
+        _assert_hides(msg, [interval.low, interval.high])
+    assert "return two numbers (low, high)" in _fails(checks.check_wilson_interval, lambda k, n, *, z=1.96: k / n)
+    assert "returned 3 values" in _fails(checks.check_wilson_interval,
+                                         lambda k, n, *, z=1.96: (*_wilson(k, n, z=z), k / n))
+    assert "NaN" in _fails(checks.check_wilson_interval, lambda k, n, *, z=1.96: (math.nan, math.nan))
+    assert "lower bound above the upper" in _fails(checks.check_wilson_interval, lambda k, n, *, z=1.96: (0.9, 0.2))
+    assert "outside [0, 1]" in _fails(checks.check_wilson_interval, lambda k, n, *, z=1.96: (-0.5, 0.2))
+
+    # n = 0 and k > n must raise ValueError, not crash or return something
+    def unchecked(k, n, *, z=1.96):
+        p = k / n
+        d = 1 + z * z / n
+        centre, half = (p + z * z / (2 * n)) / d, z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+        return max(0.0, centre - half), min(1.0, centre + half)
+
+    msg = _fails(checks.check_wilson_interval, unchecked)
+    assert "`unchecked(0, 0)` crashed with ZeroDivisionError" in msg and "raise ValueError" in msg
+    nan_at_zero = lambda k, n, *, z=1.96: (np.float64("nan"),) * 2 if n == 0 else _wilson(k, n, z=z)  # noqa: E731
+    msg = _fails(checks.check_wilson_interval, nan_at_zero)
+    assert "returned (nan, nan)" in msg and "instead of raising an error" in msg and "np.float64" not in msg
+    too_many = lambda k, n, *, z=1.96: (1.0, 1.0) if k > n else _wilson(k, n, z=z)  # noqa: E731
+    msg = _fails(checks.check_wilson_interval, too_many)
+    assert "(5, 3)` returned (1.0, 1.0)" in msg and "more clips right than clips in all" in msg

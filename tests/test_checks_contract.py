@@ -207,6 +207,21 @@ def _eigengap(lam, k_max):
     return int(np.argmax(lam[1:k_max] - lam[2:k_max + 1])) + 2
 
 
+def _wilson(k, n, *, z=1.96, shift=True, widen=True, divide=True):
+    """Wilson's interval, or one of its z² terms forgotten (``shift``: z²/2n, ``widen``: z²/4n², ``divide``: 1 + z²/n)."""
+    p = k / n
+    centre = p + (z * z / (2 * n) if shift else 0.0)
+    half = z * np.sqrt(p * (1 - p) / n + (z * z / (4 * n * n) if widen else 0.0))
+    d = 1 + z * z / n if divide else 1.0
+    return (centre - half) / d, (centre + half) / d
+
+
+def _wald(k, n, *, z=1.96):
+    p = k / n
+    half = z * np.sqrt(p * (1 - p) / n)
+    return p - half, p + half
+
+
 def _not_written(*args, **kwargs):
     raise NotImplementedError()
 
@@ -337,6 +352,14 @@ EXERCISES: list[Exercise] = [
         lambda y, a, b: (int(np.sum((a == y) & (b != y))), int(np.sum((a != y) & (b == y)))),
         lambda y, a, b: (int(np.sum(b == y)), int(np.sum(a == y))), lambda y, a, b: (0, 0), lambda y, a, b: 1,
         lambda y, a, b: np.int64(1),
+    )),
+    Exercise("10", "wilson_interval", checks.check_wilson_interval, (
+        _wald, lambda k, n, *, z=1.96: _wilson(k, n, z=z, shift=False),
+        lambda k, n, *, z=1.96: _wilson(k, n, z=z, widen=False), lambda k, n, *, z=1.96: _wilson(k, n, z=z, divide=False),
+        lambda k, n, *, z=1.96: tuple(100 * v for v in _wilson(k, n, z=z)),
+        lambda k, n, *, z=1.96: _wilson(k, n, z=z)[::-1], lambda k, n, *, z=1.96: _wilson(k, n),
+        lambda k, n, *, z=1.96: np.float64(k / n), lambda k, n, *, z=1.96: (*_wilson(k, n, z=z), k / n),
+        lambda k, n: _wilson(k, n),
     )),
     # the generic checks (taught in notebook 01; no notebook's exercise calls them today)
     Exercise(None, "power", functools.partial(checks.check_function, reference_fn=_power, inputs=_POWER_INPUTS,

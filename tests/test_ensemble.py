@@ -133,6 +133,21 @@ def test_versus_best_member_is_the_paired_test_of_the_mean_against_the_best(tmp_
     assert pair.name_a == "m0 + m1" and pair.name_b in {"m0", "m1"}
 
 
+def test_versus_compares_two_models_clip_by_clip(tmp_path):
+    truth, preds = _members(tmp_path)
+    probas = evaluation.read_clip_probabilities(dataset="toy", split="artist", folder=tmp_path)
+    said = ensemble.versus(probas, "m0", "m2", n_boot=500)
+    reference = evaluation.verdict(truth, preds["m0"], preds["m2"], names=("m0", "m2"), n_boot=500)
+    assert said == reference
+    assert said.accuracy_a.n == len(truth) and said.accuracy_a.estimate == pytest.approx(np.mean(preds["m0"] == truth))
+    flipped = ensemble.versus(probas, "m2", "m0", n_boot=500)
+    assert (flipped.test.b, flipped.test.c) == (said.test.c, said.test.b)
+    with pytest.raises(ValueError, match="two different models"):
+        ensemble.versus(probas, "m0", "m0")
+    with pytest.raises(KeyError, match="no saved probabilities"):
+        ensemble.versus(probas, "m0", "cnn")
+
+
 def test_versus_best_member_needs_two_labelled_models(tmp_path):
     _members(tmp_path)
     probas = evaluation.read_clip_probabilities(dataset="toy", split="artist", folder=tmp_path)

@@ -27,7 +27,7 @@ from .nb06_lstm_gru import check_rnn_params, check_skip_gru_update
 from .nb07_crnn import check_conv_params, check_pooled_length
 from .nb08_transfer import check_name_tag_map, check_nearest_centroid, check_top_k_tags
 from .nb09_segmentation import check_adjacency, check_eigengap_k, check_sem_formula
-from .nb10_compare import check_ensemble_vote, check_fixed_and_broken
+from .nb10_compare import check_ensemble_vote, check_fixed_and_broken, check_wilson_interval
 
 __all__ = [
     # engine: the error, the "not written yet" wording and the generic checks
@@ -71,4 +71,5 @@ __all__ = [
     # notebook 10
     "check_ensemble_vote",
     "check_fixed_and_broken",
+    "check_wilson_interval",
 ]

@@ -35,7 +35,7 @@ from .nb04_ffnn import _dense_params_reference
 from .nb05_cnn import _conv_length_reference
 from .nb06_lstm_gru import _rnn_params
 from .nb08_transfer import _centroid_reference, _name_tag_map_reference, _top_tags_reference
-from .nb10_compare import _ensemble_reference, _fixed_broken_reference
+from .nb10_compare import _ensemble_reference, _fixed_broken_reference, _wilson_reference
 
 __all__ = ["GradingError", "Grader", "GRADERS", "grade"]
 
@@ -312,6 +312,16 @@ def _fixed_cases(rng: _Rng) -> list[tuple[Any, ...]]:
     return out
 
 
+def _wilson_cases(rng: _Rng) -> list[tuple[Any, ...]]:
+    """Accuracies of test sets the visible check never uses (41 to 288 clips), then all wrong and all right."""
+    out = []
+    for _ in range(4):
+        n = int(rng.integers(41, 289))
+        out.append((int(rng.integers(1, n)), n))
+    n = int(rng.integers(13, 40))
+    return out + [(0, n), (n, n)]
+
+
 _SEG = "mgc_helpers.segmentation.algorithm"
 
 #: The hidden test of each visible check, by the check's name.
@@ -353,6 +363,9 @@ GRADERS: dict[str, Grader] = {
     "check_eigengap_k": Grader(_eigengap_cases, _eigengap_reference, (f"{_SEG}.eigengap_k",)),
     "check_ensemble_vote": Grader(_ensemble_cases, _ensemble_reference),
     "check_fixed_and_broken": Grader(_fixed_cases, lambda y, a, b: list(_fixed_broken_reference(y, a, b))),
+    "check_wilson_interval": Grader(_wilson_cases, lambda k, n: list(_wilson_reference(k, n)),
+                                    ("mgc_helpers.evaluation.accuracy_interval", "scipy.stats.binomtest",
+                                     "statsmodels.stats.proportion.proportion_confint")),
 }
 
 
@@ -369,7 +382,7 @@ def _resolve(dotted: str) -> Any:
 def _blocked(dotted_names: Sequence[str], fn: Callable[..., Any], *, name: str) -> Iterator[None]:
     """Replace each named function wherever it is bound (modules, ``fn``'s globals and closure) by one that raises."""
     targets = {id(obj): (dotted, obj) for dotted in dotted_names if (obj := _resolve(dotted)) is not None}
-    prefixes = ("mgc_helpers", "numpy", "scipy", "librosa", "sklearn", "pandas")
+    prefixes = ("mgc_helpers", "numpy", "scipy", "librosa", "sklearn", "pandas", "statsmodels")
     spaces = [vars(m) for key, m in list(sys.modules.items()) if m is not None and key.split(".")[0] in prefixes]
     spaces += [fn.__globals__] if isinstance(getattr(fn, "__globals__", None), dict) else []
     patched: list[tuple[dict[str, Any], str, Any]] = []

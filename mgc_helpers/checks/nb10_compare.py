@@ -1,4 +1,4 @@
-"""Notebook 10 (compare and predict): the soft-voting ensemble, fixed and broken clips.
+"""Notebook 10 (compare and predict): the soft-voting ensemble, fixed and broken clips, the Wilson interval.
 
 The checks of one notebook, in the order the notebook calls them; the machinery
 (calling the answer, comparing numbers, saying what is wrong) is :mod:`mgc_helpers.checks.engine`.
@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .engine import _call, _fail, _name, _ok, _show, feedback
+from .engine import ExerciseError, _call, _fail, _name, _ok, _show, feedback
 
-__all__ = ["check_ensemble_vote", "check_fixed_and_broken"]
+__all__ = ["check_ensemble_vote", "check_fixed_and_broken", "check_wilson_interval"]
 
 
 def _ensemble_reference(probas: Sequence[np.ndarray], classes: Sequence[str]) -> list[str]:
@@ -112,3 +112,108 @@ def check_fixed_and_broken(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], tu
         raise _fail(f"For {len(y)} clips, (fixed, broken) is not right.",
                     "a fixed clip is wrong for the single model and right for the ensemble.")
     _ok(f"`{name}` counts the changed clips right in {len(cases)} cases.")
+
+
+def _wilson_reference(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The course's Wilson interval (:func:`mgc_helpers.evaluation.accuracy_interval`) at the coverage of ``z``."""
+    from statistics import NormalDist
+
+    from ..evaluation import accuracy_interval
+
+    interval = accuracy_interval(k, n, confidence=2.0 * NormalDist().cdf(z) - 1.0)
+    return interval.low, interval.high
+
+
+def _wilson_mistakes(k: int, n: int, z: float) -> list[tuple[tuple[float, float], str, str]]:
+    """``(interval, what, hint)`` of the common wrong formulas for ``k`` of ``n`` at ``z``."""
+    p = k / n
+    wald = z * np.sqrt(p * (1 - p) / n)
+    denom = 1 + z * z / n
+    root = np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    shift = z * z / (2 * n)
+    formula = "(p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n), with p = k/n"
+    return [
+        ((p - wald, p + wald), "this is the normal (Wald) interval p ± z·sqrt(p(1−p)/n), not Wilson's",
+         f"Wilson's interval moves the centre and widens the square root: {formula}."),
+        (((p - z * root) / denom, (p + z * root) / denom), "the z²/2n term of the centre is missing",
+         f"the centre is (p + z²/2n) / (1 + z²/n): {formula}."),
+        (((p + shift - wald) / denom, (p + shift + wald) / denom), "the z²/4n² term under the square root is missing",
+         f"the square root is sqrt(p(1−p)/n + z²/4n²): {formula}."),
+        ((p + shift - z * root, p + shift + z * root), "the division by 1 + z²/n is missing",
+         f"both bounds are divided by (1 + z²/n): {formula}."),
+    ]
+
+
+def _close_pair(got: tuple[float, float], want: tuple[float, float]) -> bool:
+    return bool(np.allclose(got, want, rtol=1e-6, atol=1e-9))
+
+
+@feedback
+def check_wilson_interval(fn: Callable[..., tuple[float, float]]) -> None:
+    """Check ``fn(k, n, *, z=1.96)`` -> ``(low, high)``: the Wilson score interval of ``k`` right out of ``n``.
+
+    Taught in notebook 10 (is a difference between two models larger than the noise?). The
+    reference is :func:`mgc_helpers.evaluation.accuracy_interval`; the bounds are fractions,
+    low first, and ``n < 1`` or ``k`` outside ``0 … n`` must raise ``ValueError``.
+
+    Raises
+    ------
+    ExerciseError
+    """
+    name = _name(fn, "wilson_interval")
+    # (k, n, z): z None means the default; k = 0 and k = n are where Wald's interval collapses
+    cases = [(34, 40, None), (0, 12, None), (12, 12, None), (145, 290, None), (7, 10, 2.576), (1, 3, 1.0),
+             (250, 290, 1.645)]
+    for k, n, z in cases:
+        where = f"k={k}, n={n}" + ("" if z is None else f", z={z}")
+        try:
+            got = _call(fn, (k, n), name=name, kwargs=None if z is None else {"z": z})
+        except ExerciseError as error:
+            cause = error.__cause__
+            if isinstance(cause, TypeError) and "'z'" in str(cause):
+                raise _fail(f"`{name}` does not take the keyword argument z (called with {where}).",
+                            f"give it the keyword-only argument: def {name}(k, n, *, z=1.96).") from cause
+            raise
+        try:
+            values = [float(v) for v in got]
+        except (TypeError, ValueError):
+            raise _fail(f"For {where}, `{name}` returned {_show(got)}; return two numbers (low, high).") from None
+        if len(values) != 2:
+            raise _fail(f"For {where}, `{name}` returned {len(values)} values; return two numbers (low, high).")
+        low, high = values
+        if not np.all(np.isfinite(values)):
+            raise _fail(f"For {where}, `{name}` returned NaN or an infinite bound.",
+                        "look for a division by zero or the square root of a negative number.")
+        want = _wilson_reference(k, n, 1.96 if z is None else z)
+        if _close_pair((low, high), want):
+            continue
+        if _close_pair((low / 100, high / 100), want) or _close_pair((high / 100, low / 100), want):
+            raise _fail(f"For {where}, `{name}` returned percentages.",
+                        "return fractions between 0 and 1 (the notebook formats them as percentages when it prints).")
+        if _close_pair((high, low), want):
+            raise _fail(f"For {where}, the two bounds of `{name}` are swapped.", "return (low, high), the lower bound first.")
+        if z is not None and _close_pair((low, high), _wilson_reference(k, n, 1.96)):
+            raise _fail(f"For {where}, `{name}` gives its 95 % interval: it ignores z.",
+                        "use the argument z in the formula instead of the number 1.96.")
+        for interval, what, hint in _wilson_mistakes(k, n, 1.96 if z is None else z):
+            if _close_pair((low, high), interval):
+                raise _fail(f"For {where}, `{name}` is not right: {what}.", hint)
+        if low > high:
+            raise _fail(f"For {where}, `{name}` returned a lower bound above the upper one.",
+                        "return (low, high), the lower bound first.")
+        if low < 0 or high > 1:
+            raise _fail(f"For {where}, `{name}` returned a bound outside [0, 1]; Wilson's interval stays inside.",
+                        "(p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n), with p = k/n.")
+        raise _fail(f"For {where}, `{name}` is not right.",
+                    "(p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n), with p = k/n.")
+    for k, n, why in ((0, 0, "with no clip there is no accuracy"), (5, 3, "more clips right than clips in all")):
+        try:
+            out = fn(k, n)
+        except ValueError:
+            continue
+        except Exception as exc:
+            raise _fail(f"`{name}({k}, {n})` crashed with {type(exc).__name__}: {exc} ({why}).",
+                        "check k and n first and raise ValueError with a message saying what is wrong.") from exc
+        raise _fail(f"`{name}({k}, {n})` returned {_show(out)} ({why}) instead of raising an error.",
+                    "check k and n first: raise ValueError unless n >= 1 and 0 <= k <= n.")
+    _ok(f"`{name}` gives the Wilson interval in {len(cases)} cases and refuses n = 0 and k > n.")
