@@ -68,19 +68,25 @@ def _write_settings(config_dir: Path, settings: Mapping[str, Mapping[str, Any]])
 @contextmanager
 def running_lab(notebook_dir: Path, tmp_path: Path, *, timeout: float = 60,
                 settings: Mapping[str, Mapping[str, Any]] | None = None,
-                env: Mapping[str, str | None] | None = None) -> Iterator[Lab]:
+                env: Mapping[str, str | None] | None = None, python: str | None = None,
+                classic: bool = False) -> Iterator[Lab]:
     """Run JupyterLab serving ``notebook_dir`` until the ``with`` block ends.
 
     ``env`` is added to this process' environment for the server and its kernels; a ``None`` value
-    removes that variable."""
+    removes that variable. ``python`` runs the server (and so its ``python3`` kernel) from another
+    environment; ``classic=True`` starts the classic Notebook 6 server instead of JupyterLab
+    (tests/e2e/test_ipywidgets7.py: the front end of ipywidgets 7)."""
     port, token = free_port(), secrets.token_hex(16)
     runtime, config = tmp_path / "lab-runtime", tmp_path / "lab-config"
     _write_settings(config, settings or {})
+    app, token_option = ("notebook", "NotebookApp.token") if classic else ("jupyterlab", "IdentityProvider.token")
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={token}", f"--notebook-dir={notebook_dir}", "--allow-root",
+        python or sys.executable, "-m", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--{token_option}={token}", f"--notebook-dir={notebook_dir}", "--allow-root",
     ]
     full_env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTER_CONFIG_DIR": str(config)}
+    if classic:  # no user kernelspec or nbextension from the home folder: only the other environment's own
+        full_env["JUPYTER_DATA_DIR"] = str(tmp_path / "lab-data")
     for key, value in (env or {}).items():
         if value is None:
             full_env.pop(key, None)

@@ -1,0 +1,215 @@
+"""ipywidgets 7 in a real browser: the Colab-like environment's own front end (issue 19).
+
+Colab renders widgets with ipywidgets 7 (7.7.1 in envs/colab.txt) in its own front end, which no
+test can start. The course's JupyterLab 4 is not a faithful stand-in: its widget manager is
+ipywidgets 8's (jupyterlab_widgets 3), and ipywidgets 7's Lab extension (jupyterlab_widgets 1.x) is
+not what Colab's image carries. What Colab's image does carry, at the pins of envs/colab.txt, is the
+classic Notebook 6.5 with widgetsnbextension 3.6: ipywidgets 7's own browser side (the
+``@jupyter-widgets/base`` 1.x and ``controls`` 1.5 models and views that Colab's renderer also
+loads). That is the nearest front end we can run, and the one used here.
+This test starts that Notebook server from ``.cache/envs/colab`` (built by ``make
+envs-check``, which ``make test`` runs before ``make e2e``) and uses, as a student would, notebook
+01's STFT explorer (window type, one step of the n_fft slider) and notebook 10's genre app (pick a
+clip, *Predict*; upload a real GTZAN clip and read the zero-shot tagger's tags).
+
+Status (issue 19, open): written, not yet run green; marked ``envs`` so that only ``make envs-check``
+runs it. Without the Colab-like environment it fails under ``MGC_E2E_REQUIRED=1`` with the command
+that builds it, and is skipped elsewhere with that reason.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+from labserver import Lab, running_lab
+
+# Not yet part of `make e2e`/`make test` (issue 19 is open): run by `make envs-check` after the environments.
+pytestmark = pytest.mark.envs
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+COLAB_ENV = REPO / ".cache" / "envs" / "colab"
+SHARED_CLIP = REPO.parent / "shared" / "real_audio" / "gtzan_samples" / "jazz.00000.wav"
+RUN_TIMEOUT_S = 400
+KERNEL_TIMEOUT_S = 120
+#: Variables that would point the server or its kernel at this checkout's venv.
+_LEAKY = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JUPYTER_PATH", "COV_CORE_SOURCE", "COV_CORE_CONFIG",
+          "COV_CORE_DATAFILE", "COVERAGE_PROCESS_START")
+
+
+def _colab_python() -> tuple[str, dict[str, str]]:
+    """The Colab-like environment's Python and versions, or a failure/skip that says how to build it."""
+    python = COLAB_ENV / "bin" / "python"
+    probe = ("import importlib.metadata as md, json; print(json.dumps({n: md.version(n) for n in "
+             "('ipywidgets', 'widgetsnbextension', 'notebook', 'mgc-helpers', 'tensorflow')}))")
+    proc = subprocess.run([str(python), "-c", probe], capture_output=True, text=True) if python.exists() else None
+    if proc is None or proc.returncode != 0:
+        why = (f"the Colab-like environment {COLAB_ENV} with the course installed is missing "
+               f"({proc.stderr.strip().splitlines()[-1] if proc and proc.stderr.strip() else 'no such venv'}): "
+               "build it with `make envs-check`")
+        if os.environ.get("MGC_E2E_REQUIRED", "").strip() not in ("", "0"):
+            pytest.fail(why, pytrace=False)
+        pytest.skip(why)
+    versions = json.loads(proc.stdout)
+    assert versions["ipywidgets"].startswith("7."), versions
+    return str(python), versions
+
+
+@pytest.fixture()
+def classic_for(tmp_path):
+    """``with classic_for("01_….ipynb") as nb:`` runs the Colab-like environment's classic Notebook on a copy."""
+    python, versions = _colab_python()
+    print(f"Colab-like front end: notebook {versions['notebook']}, ipywidgets {versions['ipywidgets']}, "
+          f"widgetsnbextension {versions['widgetsnbextension']}, tensorflow {versions['tensorflow']}")
+    cache = tmp_path / "cache"
+    weights = Path(os.environ.get("MGC_CACHE_DIR", REPO / ".cache")) / "musicnn"
+    if weights.is_dir():  # the tagger's weights as make e2e's JupyterLab test left them (fetched otherwise)
+        shutil.copytree(weights, cache / "musicnn")
+    env: dict[str, str | None] = {k: None for k in _LEAKY}
+    env.update(PATH=os.pathsep.join([str(COLAB_ENV / "bin")] + [
+        p for p in os.environ.get("PATH", "").split(os.pathsep) if not p.startswith(str(REPO / ".venv"))]),
+        MGC_CACHE_DIR=str(cache), NUMBA_CACHE_DIR=str(cache / "numba"), MPLCONFIGDIR=str(cache / "matplotlib"),
+        KERAS_HOME=str(cache / "keras"), LIBROSA_DATA_DIR=os.environ.get("LIBROSA_DATA_DIR",
+                                                                          str(REPO / ".cache" / "librosa_data")),
+        MGC_DATA_DIR=os.environ.get("MGC_DATA_DIR", str(REPO / "data")), MPLBACKEND=None,
+        TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"))
+
+    def start(name: str):
+        folder = tmp_path / "notebooks"
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(NOTEBOOKS / name, folder / name)
+        return running_lab(folder, tmp_path, env=env, timeout=90, python=python, classic=True)
+    return start
+
+
+def _open(page, nb: Lab, name: str) -> None:
+    page.goto(nb.url(f"notebooks/{name}"), timeout=120_000)
+    page.locator("#notebook .cell").first.wait_for(timeout=120_000)
+    page.wait_for_function("() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel"
+                           " && Jupyter.notebook.kernel.is_connected()"
+                           " && document.querySelector('#kernel_indicator_icon.kernel_idle')",
+                           timeout=KERNEL_TIMEOUT_S * 1000, polling=500)
+
+
+def _run_all(page) -> float:
+    """Cell → Run All, then wait until no cell is running or queued and the kernel is idle."""
+    start = time.time()
+    page.locator("#celllink").click()
+    page.locator("#run_all_cells").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.code_cell .input_prompt')]"
+                           ".some(p => p.textContent.includes('*'))", timeout=30_000)
+    page.wait_for_function("() => ![...document.querySelectorAll('.code_cell .input_prompt')]"
+                           ".some(p => p.textContent.includes('*'))"
+                           " && document.querySelector('#kernel_indicator_icon.kernel_idle')",
+                           timeout=RUN_TIMEOUT_S * 1000, polling=500)
+    return time.time() - start
+
+
+def _assert_all_cells_ran(page) -> None:
+    prompts = page.locator(".code_cell .input_prompt").all_inner_texts()
+    unrun = [i for i, text in enumerate(prompts) if not re.search(r"\[\d+\]", text)]
+    errors = page.locator(".output_error, .output_stderr").all_inner_texts()
+    if unrun:
+        pytest.fail(f"{len(unrun)} of {len(prompts)} code cells did not run (first: code cell {unrun[0]}); "
+                    f"error/stderr output:\n{chr(10).join(errors)[-3000:]}", pytrace=False)
+    widget_errors = page.locator(".output_area:has-text('Error displaying widget')").count()
+    assert widget_errors == 0, "a widget did not render in the classic Notebook (ipywidgets 7)"
+
+
+def _shot(target, path: Path) -> None:
+    target.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+
+
+def test_ipywidgets7_stft_explorer_reacts(browser, classic_for, shots_dir):
+    name = "01_audio_basics_fourier.ipynb"
+    with classic_for(name) as nb:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _open(page, nb, name)
+        seconds = _run_all(page)
+        print(f"notebook 01 ran in the classic Notebook (ipywidgets 7) in {seconds:.0f} s")
+        _assert_all_cells_ran(page)
+        explorer = (page.locator(".widget-vbox")
+                    .filter(has=page.locator(".widget-label", has_text=re.compile(r"^hop / n_fft$")))
+                    .filter(has=page.locator(".widget-dropdown", has_text="window")))
+        assert explorer.count() == 1, "the STFT explorer did not render as an ipywidgets 7 widget"
+        explorer.scroll_into_view_if_needed()
+        image, info = explorer.locator(".widget-output img"), explorer.locator(".widget-html")
+        image.first.wait_for(timeout=60_000)
+        assert "n_fft = 2048" in info.inner_text()
+        _shot(explorer, shots_dir / "ipyw7_01_stft_explorer_before.png")
+        before = image.first.get_attribute("src")
+        explorer.locator(".widget-dropdown select").select_option("blackman")
+        page.wait_for_function("([el, src]) => { const img = el.querySelector('.widget-output img');"
+                               " return img && img.src !== src; }",
+                               arg=[explorer.element_handle(), before], timeout=60_000)
+        after_window = image.first.get_attribute("src")
+        n_fft = explorer.locator(".widget-hslider").filter(
+            has=page.locator(".widget-label", has_text=re.compile(r"^n_fft$")))
+        n_fft.locator(".ui-slider-handle, .noUi-handle").first.focus()  # jQuery UI's handle in ipywidgets 7
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("el => el.innerText.includes('n_fft = 4096')", arg=info.element_handle(),
+                               timeout=60_000)
+        page.wait_for_function("([el, src]) => { const img = el.querySelector('.widget-output img');"
+                               " return img && img.src !== src; }",
+                               arg=[explorer.element_handle(), after_window], timeout=60_000)
+        assert "Δf = sr / n_fft = 5.4 Hz" in info.inner_text()
+        _shot(explorer, shots_dir / "ipyw7_01_stft_explorer_after.png")
+        page.close()
+
+
+def test_ipywidgets7_genre_app_predicts_and_takes_an_upload(browser, classic_for, shots_dir):
+    name = "10_compare_and_predict.ipynb"
+    with classic_for(name) as nb:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _open(page, nb, name)
+        seconds = _run_all(page)
+        print(f"notebook 10 ran in the classic Notebook (ipywidgets 7) in {seconds:.0f} s")
+        _assert_all_cells_ran(page)
+        app = page.locator(".mgc-genre-app")
+        assert app.count() == 1, "the genre app (.mgc-genre-app) did not render with ipywidgets 7"
+        app.scroll_into_view_if_needed()
+        clip = app.locator(".mgc-app-clip")
+        select = clip if clip.evaluate("el => el.tagName") == "SELECT" else clip.locator("select")
+        options = select.locator("option").all_inner_texts()
+        assert len(options) >= 2, options
+        index = 1 if select.evaluate("el => el.selectedIndex") != 1 else 2 % len(options)
+        select.select_option(index=index)
+        result = app.locator(".mgc-app-result")
+        before = result.inner_text()
+        app.locator(".mgc-app-predict").click()
+        page.wait_for_function("([el, before]) => el.innerText !== before"
+                               " && /Predicted genre:|Could not/.test(el.innerText)",
+                               arg=[result.element_handle(), before], timeout=180_000, polling=500)
+        text = result.inner_text()
+        assert re.search(r"Predicted genre:\s*\w+", text), f"the app answered: {text[:500]}"
+        _shot(app, shots_dir / "ipyw7_10_app_prediction.png")
+        if not SHARED_CLIP.exists():
+            warnings.warn(f"upload not tested: {SHARED_CLIP} is not beside this checkout")
+            page.close()
+            return
+        before = result.inner_text()
+        with page.expect_file_chooser(timeout=30_000) as chooser:  # ipywidgets 7's FileUpload: a hidden <input>
+            app.locator(".mgc-app-upload").first.click()
+        chooser.value.set_files(str(SHARED_CLIP))
+        # ipywidgets 7 reads the file in the browser and sends it with the widget's state; its button then counts it
+        page.wait_for_function("el => /\\(1\\)/.test(el.innerText)", arg=app.locator(".mgc-app-upload").first
+                               .element_handle(), timeout=30_000)
+        app.locator(".mgc-app-predict").click()
+        page.wait_for_function("([el, before]) => el.innerText !== before"
+                               " && /Predicted genre:|Could not/.test(el.innerText)",
+                               arg=[result.element_handle(), before], timeout=240_000, polling=500)
+        text = result.inner_text()
+        assert re.search(r"Predicted genre:\s*\w+", text), f"the app answered the upload with: {text[:500]}"
+        assert "<- tags" in text, f"the upload was not classified by the zero-shot tagger: {text[:500]}"
+        print(f"upload {SHARED_CLIP.name} (ipywidgets 7): {text.strip()[:300]}")
+        _shot(app, shots_dir / "ipyw7_10_app_upload_zero_shot.png")
+        page.close()
