@@ -151,10 +151,11 @@ def _run(cmd: list[str], *, what: str, cwd: Path, env: dict, timeout: float = 18
 
 def installed_versions(venv: Path) -> dict[str, str]:
     """``{canonical name: version}`` of every distribution in ``venv``."""
-    out = subprocess.run([str(venv / "bin" / "python"), "-c",
+    # -I and cwd=venv: not this checkout's own mgc_helpers.egg-info, which "" on sys.path would show from the repo
+    out = subprocess.run([str(venv / "bin" / "python"), "-I", "-c",
                           "import importlib.metadata as md, json; "
                           "print(json.dumps({d.metadata['Name']: d.version for d in md.distributions()}))"],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, cwd=venv).stdout
     return {_canonical(k): v for k, v in json.loads(out).items()}
 
 
@@ -335,9 +336,10 @@ def test_colab_set_up_cell_installs_the_course_and_moves_nothing(environment):
     added = sorted(set(info["versions"]) - set(info["before"]))
     assert "mgc-helpers" in added and "mir-eval" in added, added
     # the course came from the git address the cell names (through the local copy), not from this checkout
-    direct = subprocess.run([str(info["venv"] / "bin" / "python"), "-c",
+    direct = subprocess.run([str(info["venv"] / "bin" / "python"), "-I", "-c",
                              "import importlib.metadata as md; print(md.distribution('mgc-helpers')"
-                             ".read_text('direct_url.json'))"], capture_output=True, text=True, check=True).stdout
+                             ".read_text('direct_url.json'))"], capture_output=True, text=True, check=True,
+                            cwd=info["venv"]).stdout
     assert '"vcs": "git"' in direct.replace("'", '"') or '"vcs_info"' in direct, direct
 
 
