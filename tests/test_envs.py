@@ -38,6 +38,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_binder import _copy_of_the_repository  # the files git would commit, as Binder's check copies them
 
 pytestmark = pytest.mark.envs
 
@@ -201,13 +202,7 @@ def git_copy_of_the_repository(dest: Path) -> Path:
     now (tracked and new, not ignored ones), for ``pip install git+...`` to clone."""
     from mgc_helpers import config
 
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, check=True, capture_output=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        src = REPO / name
-        if src.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / name)
+    _copy_of_the_repository(dest)
     git = ["git", "-C", str(dest), "-c", "user.name=envs-check", "-c", "user.email=envs-check@localhost"]
     subprocess.run(git + ["init", "-q", "-b", config.GITHUB_BRANCH], check=True)
     subprocess.run(git + ["add", "-A"], check=True)
