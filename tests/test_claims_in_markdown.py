@@ -18,6 +18,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-
 #: (notebook number, a hand-written claim about the run's results that must be computed instead)
 RETIRED = [
     ("04", r"hundred times fewer"),
+    ("05", r"hundreds of\s+times fewer"),
     ("04", r"\(nearly\) 100\s?%"),
     ("07", r"land within a few points"),
     ("09", r"SEM and MFCC (behave|affinities) alike"),
