@@ -57,6 +57,7 @@ __all__ = [
     "feature_table",
     "feature_columns",
     "xy",
+    "clip_predictions",
     "load_gtzan_csv",
     "fit_pca",
     "n_components_for_variance",
@@ -1070,6 +1071,33 @@ def class_scores(model: Any, X: np.ndarray) -> np.ndarray:
         scores = np.stack([-scores, scores], axis=1) / 2
     scores = np.exp(scores - scores.max(axis=1, keepdims=True))
     return scores / scores.sum(axis=1, keepdims=True)
+
+
+def clip_predictions(model: Any, clips: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A fitted classifier's predictions on a clip-level feature table, in :func:`training.evaluate`'s keys.
+
+    Used in notebook 03 to listen to the most confident mistake
+    (:func:`mgc_helpers.evaluation.play_misclassified`), as notebooks 04-07 do with their networks.
+
+    Parameters
+    ----------
+    model : fitted scikit-learn classifier or pipeline
+    clips : pandas.DataFrame, shape (n_clips, ...)
+        One row per clip (:func:`feature_table` without ``seconds``): ``track_id``, ``genre`` and the
+        feature columns.
+
+    Returns
+    -------
+    dict
+        ``track_id_clip``, ``y_true_clip``, ``y_pred_clip`` (each shape ``(n_clips,)``) and ``proba_clip``
+        (shape ``(n_clips, n_classes)``, :func:`class_scores`, columns in ``model.classes_`` order).
+    """
+    if clips["track_id"].duplicated().any():
+        raise ValueError("clip_predictions needs one row per clip; this table has several rows for some tracks "
+                         "(a segment table?): vote over segments first, or pass the clip-level table")
+    X, y = xy(clips)
+    return {"track_id_clip": clips["track_id"].astype(str).to_numpy(), "y_true_clip": np.asarray(y),
+            "y_pred_clip": np.asarray(model.predict(X)), "proba_clip": class_scores(model, X)}
 
 
 def evaluate_zoo(

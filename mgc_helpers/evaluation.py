@@ -78,6 +78,8 @@ __all__ = [
     "clip_table",
     "clip_scores",
     "most_confused",
+    "misclassified_clip",
+    "play_misclassified",
     "Interval",
     "accuracy_interval",
     "bootstrap_interval",
@@ -1317,3 +1319,63 @@ def read_clip_probabilities(
                           f"than the {len(wanted)} asked for: {', '.join(other)}", stacklevel=2)
         out = {m: f for m, f in out.items() if m not in other}
     return out
+
+
+def misclassified_clip(scores: Any, tracks: Any, *, rank: int = 0) -> dict[str, Any] | None:
+    """One misclassified test clip of an evaluation: the one the network was most confident about.
+
+    Used by notebooks 03-07 (listen to a mistake). ``scores`` is what
+    :func:`mgc_helpers.training.evaluate` or :func:`mgc_helpers.classical.clip_scores` returns (``track_id_clip``, ``y_true_clip``, ``y_pred_clip``,
+    ``proba_clip``); ``tracks`` the tracks table (its ``path`` column).
+
+    Parameters
+    ----------
+    scores : mapping
+    tracks : pandas.DataFrame
+        Columns ``track_id`` and ``path``.
+    rank : int, keyword-only
+        0: the most confident mistake, 1: the next one, ...
+
+    Returns
+    -------
+    dict or None
+        ``track_id, path, true, predicted, confidence`` (the predicted genre's mean probability), or
+        ``None`` when every clip is right (or ``rank`` is past the last mistake).
+    """
+    truth = np.asarray(scores["y_true_clip"]).astype(str)
+    pred = np.asarray(scores["y_pred_clip"]).astype(str)
+    proba = np.asarray(scores["proba_clip"], dtype=float)
+    wrong = np.flatnonzero(truth != pred)
+    if rank >= len(wrong):
+        return None
+    confidence = proba[wrong].max(axis=1)
+    k = int(wrong[np.argsort(-confidence, kind="stable")[rank]])
+    tid = str(np.asarray(scores["track_id_clip"])[k])
+    paths = dict(zip(tracks["track_id"].astype(str), tracks["path"].astype(str)))
+    if tid not in paths:
+        raise KeyError(f"track {tid!r} of the scores is not in the tracks table")
+    return {"track_id": tid, "path": paths[tid], "true": truth[k], "predicted": pred[k],
+            "confidence": float(proba[k].max())}
+
+
+def play_misclassified(scores: Any, tracks: Any, *, rank: int = 0, seconds: float | None = 10.0) -> Any:
+    """Print which test clip the network got most confidently wrong, and return a player for it.
+
+    Used by notebooks 03-07. The clip is loaded from its file (:func:`mgc_helpers.audio.load`, the first
+    ``seconds``; ``None``: all of it) and played by :func:`mgc_helpers.audio.play`.
+
+    Returns
+    -------
+    IPython.display.Audio or None
+        ``None`` (and a printed line) when every test clip is right.
+    """
+    from . import audio  # below evaluation in the layers; imported here to keep the module light
+
+    clip = misclassified_clip(scores, tracks, rank=rank)
+    if clip is None:
+        print("every test clip is classified correctly: no mistake to listen to")
+        return None
+    print(f"test clip {clip['track_id']}: a {clip['true']} clip classified as {clip['predicted']} "
+          f"(mean probability {clip['confidence']:.2f})" + (f"; its first {seconds:g} s:" if seconds else ":"))
+    y, sr = audio.load(clip["path"], duration=seconds)
+    return audio.play(y, sr)

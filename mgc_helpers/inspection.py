@@ -26,7 +26,7 @@ tf = import_tensorflow()
 keras = import_keras()
 
 __all__ = ["conv_layers", "first_layer_filters", "plot_filters", "activations", "plot_activations",
-           "saliency", "plot_saliency", "plot_spec_augment", "misclassified_clip", "play_misclassified"]
+           "saliency", "plot_saliency", "plot_spec_augment"]
 
 
 def conv_layers(model: Any) -> list[Any]:
@@ -294,63 +294,3 @@ def plot_spec_augment(x: np.ndarray, *, rng: np.random.Generator, n: int = 3, **
     axes[0, 0].set_ylabel("mel band")
     fig.colorbar(shown, ax=list(axes[0]), pad=0.01, fraction=0.03).set_label("standardised log-mel", fontsize=8)
     return fig
-
-
-def misclassified_clip(scores: Any, tracks: Any, *, rank: int = 0) -> dict[str, Any] | None:
-    """One misclassified test clip of an evaluation: the one the network was most confident about.
-
-    Used by notebooks 05-07 (listen to a mistake). ``scores`` is what
-    :func:`mgc_helpers.training.evaluate` returns (``track_id_clip``, ``y_true_clip``, ``y_pred_clip``,
-    ``proba_clip``); ``tracks`` the tracks table (its ``path`` column).
-
-    Parameters
-    ----------
-    scores : mapping
-    tracks : pandas.DataFrame
-        Columns ``track_id`` and ``path``.
-    rank : int, keyword-only
-        0: the most confident mistake, 1: the next one, ...
-
-    Returns
-    -------
-    dict or None
-        ``track_id, path, true, predicted, confidence`` (the predicted genre's mean probability), or
-        ``None`` when every clip is right (or ``rank`` is past the last mistake).
-    """
-    truth = np.asarray(scores["y_true_clip"]).astype(str)
-    pred = np.asarray(scores["y_pred_clip"]).astype(str)
-    proba = np.asarray(scores["proba_clip"], dtype=float)
-    wrong = np.flatnonzero(truth != pred)
-    if rank >= len(wrong):
-        return None
-    confidence = proba[wrong].max(axis=1)
-    k = int(wrong[np.argsort(-confidence, kind="stable")[rank]])
-    tid = str(np.asarray(scores["track_id_clip"])[k])
-    paths = dict(zip(tracks["track_id"].astype(str), tracks["path"].astype(str)))
-    if tid not in paths:
-        raise KeyError(f"track {tid!r} of the scores is not in the tracks table")
-    return {"track_id": tid, "path": paths[tid], "true": truth[k], "predicted": pred[k],
-            "confidence": float(proba[k].max())}
-
-
-def play_misclassified(scores: Any, tracks: Any, *, rank: int = 0, seconds: float | None = 10.0) -> Any:
-    """Print which test clip the network got most confidently wrong, and return a player for it.
-
-    Used by notebooks 05-07. The clip is loaded from its file (:func:`mgc_helpers.audio.load`, the first
-    ``seconds``; ``None``: all of it) and played by :func:`mgc_helpers.audio.play`.
-
-    Returns
-    -------
-    IPython.display.Audio or None
-        ``None`` (and a printed line) when every test clip is right.
-    """
-    from . import audio
-
-    clip = misclassified_clip(scores, tracks, rank=rank)
-    if clip is None:
-        print("every test clip is classified correctly: no mistake to listen to")
-        return None
-    print(f"test clip {clip['track_id']}: a {clip['true']} clip classified as {clip['predicted']} "
-          f"(mean probability {clip['confidence']:.2f})" + (f"; its first {seconds:g} s:" if seconds else ":"))
-    y, sr = audio.load(clip["path"], duration=seconds)
-    return audio.play(y, sr)

@@ -16,7 +16,7 @@ import soundfile as sf  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from mgc_helpers import cache, classical, features  # noqa: E402
+from mgc_helpers import cache, classical, evaluation, features  # noqa: E402
 
 SR = 22050
 
@@ -376,6 +376,28 @@ def test_class_scores_softmax_for_the_svm():
     X2, y2 = classical.xy(two)
     p2 = classical.class_scores(classical.make_pipeline("svm_rbf").fit(X2, y2), X2)
     assert p2.shape == (len(y2), 2)
+
+
+
+def test_clip_predictions_are_the_models_predictions_in_evaluates_keys():
+    table = _blobs(genre_effect=0.7)   # overlapping genres: some test clips are wrong
+    train, test = table[table["split"] != "test"], table[table["split"] == "test"]
+    model = classical.make_pipeline("logreg").fit(*classical.xy(train))
+    got = classical.clip_predictions(model, test)
+    assert list(got["track_id_clip"]) == list(test["track_id"])
+    assert list(got["y_true_clip"]) == list(test["genre"])
+    np.testing.assert_array_equal(got["y_pred_clip"], model.predict(classical.xy(test)[0]))
+    np.testing.assert_allclose(got["proba_clip"], model.predict_proba(classical.xy(test)[0]))
+    # what notebook 03 does with it: the most confident mistake, as for the networks
+    wrong = got["y_pred_clip"] != got["y_true_clip"]
+    assert 0 < wrong.sum() < len(wrong)
+    tracks = test.assign(path=[f"/clips/{t}.wav" for t in test["track_id"]])
+    clip = evaluation.misclassified_clip(got, tracks)
+    k = np.flatnonzero(wrong)[np.argmax(got["proba_clip"][wrong].max(axis=1))]
+    assert clip["track_id"] == test["track_id"].iloc[k] and clip["path"] == f"/clips/{clip['track_id']}.wav"
+    assert clip["predicted"] == got["y_pred_clip"][k] != clip["true"]
+    with pytest.raises(ValueError, match="one row per clip"):
+        classical.clip_predictions(model, _segmentize(test))
 
 
 # --------------------------------------------------------------------------- group-aware search
