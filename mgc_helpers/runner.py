@@ -279,6 +279,15 @@ def _kernel_env(*, data_dir: str | os.PathLike | None, cache_dir: str | os.PathL
     return out
 
 
+def _kernel_pid(km: Any) -> int:
+    """The process id of a started kernel: jupyter_client >= 7 keeps it in its provisioner, 6 (Colab's) in ``kernel``."""
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None) if provisioner is not None else getattr(km, "kernel", None)
+    if process is None or getattr(process, "pid", None) is None:
+        raise RuntimeError("the notebook's kernel has no process id (it did not start?)")
+    return int(process.pid)
+
+
 def run_notebook(
     path: str | os.PathLike,
     *,
@@ -349,7 +358,7 @@ def run_notebook(
     # Cell by cell inside one kernel: NotebookClient.execute() stalled for minutes after a
     # notebook in this harness (kernel clean-up); nbval and this loop do not.
     with client.setup_kernel(env=_kernel_env(data_dir=data_dir, cache_dir=cache_dir, progress=progress, env=env)):
-        pid = client.km.provisioner.process.pid
+        pid = _kernel_pid(client.km)
         with PeakRSS(lambda: pid) as mem:
             code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
             for n, (index, cell) in enumerate(code, 1):

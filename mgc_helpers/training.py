@@ -140,6 +140,20 @@ def set_seed(seed: int) -> None:
     configure_threads()  # before the first TensorFlow operation (no-op afterwards)
     keras.utils.set_random_seed(int(seed))  # seeds random, numpy and the backend
     np.random.seed(int(seed))
+    _reset_global_seed_generator()
+
+
+def _reset_global_seed_generator() -> None:
+    """Drop Keras' global ``SeedGenerator`` (unseeded ``keras.random`` calls) so that it is re-made from the seed.
+
+    ``keras.utils.set_random_seed`` does this itself only in recent Keras 3 releases; Colab's Keras 3.10
+    keeps the old generator, and the same seed then gave different numbers (found by ``make envs-check``).
+    """
+    try:
+        from keras.src.backend.common import global_state
+    except ImportError:  # a Keras without this private module: nothing to reset
+        return
+    global_state.set_global_attribute("global_seed_generator", None)
 
 
 # --------------------------------------------------------------------------- learning-rate schedules

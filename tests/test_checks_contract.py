@@ -569,7 +569,10 @@ def _formatted(error: BaseException) -> list[str]:
     texts = ["".join(traceback.format_exception(error))]
     ultratb = pytest.importorskip("IPython.core.ultratb")
     for mode in ("Context", "Verbose"):
-        formatter = ultratb.AutoFormattedTB(mode=mode, theme_name="nocolor")
+        try:  # IPython >= 9 names colour themes; 7 and 8 (Colab ships 7.34) name colour schemes
+            formatter = ultratb.AutoFormattedTB(mode=mode, theme_name="nocolor")
+        except TypeError:
+            formatter = ultratb.AutoFormattedTB(mode=mode, color_scheme="NoColor")
         texts.append(formatter.text(type(error), error, error.__traceback__))
     return texts
 
