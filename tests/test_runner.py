@@ -133,3 +133,12 @@ def test_peak_rss_is_the_one_the_notebook_benchmark_uses():
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     assert bench.PeakRSS is runner.PeakRSS
+
+
+def test_kernel_pid_under_jupyter_client_7_and_6():
+    from types import SimpleNamespace
+
+    assert runner._kernel_pid(SimpleNamespace(provisioner=SimpleNamespace(process=SimpleNamespace(pid=41)))) == 41
+    assert runner._kernel_pid(SimpleNamespace(kernel=SimpleNamespace(pid=42))) == 42   # 6.x: km.kernel is the Popen
+    with pytest.raises(RuntimeError, match="no process id"):
+        runner._kernel_pid(SimpleNamespace(provisioner=SimpleNamespace(process=None)))
