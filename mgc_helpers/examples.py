@@ -21,7 +21,6 @@ one that ``librosa.ex`` finds.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -113,18 +112,13 @@ def _file_name(key: str, hq: bool) -> str:
     return _entry(key)["path"] + (".hq.ogg" if hq else ".ogg")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
 
 def _cached(folder: Path, name: str, table: dict[str, str]) -> Path | None:
     """``folder/name`` if it is there and its hash is the registry's."""
+    import pooch
+
     candidate = folder / name
-    if candidate.is_file() and _sha256(candidate) == table[name]:
+    if candidate.is_file() and pooch.file_hash(str(candidate)) == table[name]:
         return candidate
     return None
 
@@ -289,15 +283,17 @@ def fill_offline(source_dir: str | os.PathLike, *, target_dir: str | os.PathLike
     if not source.is_dir():
         raise FileNotFoundError(f"no folder of example recordings at {source}")
     target = Path(target_dir).expanduser() if target_dir is not None else data_dir()
+    import pooch
+
     by_hash = {digest: name for name, digest in registry().items()}
     placed, unmatched = [], []
     for src in sorted(p for p in source.iterdir() if p.is_file()):
-        name = by_hash.get(_sha256(src))
+        name = by_hash.get(pooch.file_hash(str(src)))
         if name is None:
             unmatched.append(src.name)
             continue
         dest = target / name
-        if not (dest.is_file() and _sha256(dest) == _sha256(src)):
+        if not (dest.is_file() and pooch.file_hash(str(dest)) == pooch.file_hash(str(src))):
             target.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".part")
             os.close(fd)

@@ -53,7 +53,7 @@ def test_stft_image_matches_librosa(clip):
                                       ref=np.max)
         assert S_db.shape == (1 + n_fft // 2, 1 + len(clip) // hop)
         np.testing.assert_allclose(S_db, ref, atol=1e-4)
-        assert S_db.max() == pytest.approx(0.0)
+        assert S_db.max() == pytest.approx(0.0, abs=1e-5)   # float32: librosa 0.10 lands 2e-6 above 0 dB
 
 
 def test_resolution_text_shows_the_trade_off():
@@ -121,7 +121,8 @@ def test_stft_explorer_static_fallback(clip, shown, monkeypatch):
     titles = [ax.get_title() for ax in axes]
     assert all(f"n_fft={n}" in t for n, t in zip((512, 2048, 8192), titles))
     assert "Δt=23 ms" in titles[0] and "Δf=2.7 Hz" in titles[2]
-    assert [ax.collections[0].get_array().shape[0] for ax in axes] == [257, 1025, 4097]
+    # frequency rows of each mesh (its cell edges minus one: matplotlib < 3.8 keeps get_array() flattened)
+    assert [ax.collections[0].get_coordinates().shape[0] - 1 for ax in axes] == [257, 1025, 4097]
 
 
 def test_mel_explorer_static_fallback(clip, shown):

@@ -67,7 +67,10 @@ def _for_the_student(error: ExerciseError) -> ExerciseError:
     """``error`` without the check's frames and context; a crash of the student's code stays as its cause."""
     cause = error.__cause__
     if cause is not None:
-        error.__cause__ = cause.with_traceback(_student_frames(cause.__traceback__))
+        frames = _student_frames(cause.__traceback__)
+        # a cause raised before any of the student's code ran (calling it with a keyword it lacks) has no frame left:
+        # the message already names it, and IPython 8.0 cannot format a chained exception without a traceback
+        error.__cause__ = cause.with_traceback(frames) if frames is not None else None
     error.__suppress_context__ = True
     return error.with_traceback(None)
 

@@ -254,7 +254,7 @@ def _duplicates(paths: Sequence[str]) -> dict[str, str]:
 
     Only files of equal size are hashed, so a folder without copies costs one ``stat`` per file.
     """
-    import hashlib
+    import pooch
 
     by_size: dict[int, list[str]] = {}
     for p in paths:
@@ -263,8 +263,7 @@ def _duplicates(paths: Sequence[str]) -> dict[str, str]:
     for same_size in (group for group in by_size.values() if len(group) > 1):
         first_of: dict[str, str] = {}
         for p in same_size:
-            with open(p, "rb") as f:
-                digest = hashlib.file_digest(f, "sha256").hexdigest()
+            digest = pooch.file_hash(p)   # SHA-256 (hashlib.file_digest is Python 3.11+)
             if digest in first_of:
                 copies[p] = first_of[digest]
             else:

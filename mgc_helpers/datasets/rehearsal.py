@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 import numpy as np
+import pooch
 
 from . import remotes as _remotes
 
@@ -174,13 +175,6 @@ def apple_double(name: str) -> bytes:
     return out
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(functools.partial(f.read, 1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def _pcm16(y: np.ndarray) -> np.ndarray:
     return np.round(np.clip(y, -1.0, 1.0) * 32767).astype(np.int16)
@@ -200,8 +194,8 @@ def _add_to_manifest(out: Path, entries: Mapping[str, Mapping[str, object]]) -> 
 
 
 def _archive_entry(out: Path, path: Path, description: str) -> dict[str, object]:
-    return {"path": path.relative_to(out).as_posix(), "sha256": _sha256(path), "size": path.stat().st_size,
-            "description": description}
+    return {"path": path.relative_to(out).as_posix(), "sha256": pooch.file_hash(str(path)),
+            "size": path.stat().st_size, "description": description}
 
 
 # =========================================================================== GTZAN

@@ -152,7 +152,7 @@ def load_backbone(
     kwargs: dict[str, Any] = {"include_top": False, "input_shape": tuple(input_shape)}
     if weights == "imagenet":
         try:
-            return ctor(weights="imagenet", name="backbone", **kwargs)
+            return _named_backbone(ctor, weights="imagenet", **kwargs)
         except Exception as exc:  # keras.utils.get_file raises a bare Exception("URL fetch failure ...")
             if not (isinstance(exc, OSError) or "URL fetch failure" in str(exc)):
                 raise
@@ -160,8 +160,20 @@ def load_backbone(
                   "random weights: this run trains from scratch instead of transferring.")
     elif weights is not None:
         kwargs["weights"] = weights  # a path to a weights file
+        return _named_backbone(ctor, **kwargs)
+    return _named_backbone(ctor, weights=None, **kwargs)
+
+
+def _named_backbone(ctor: Any, **kwargs: Any) -> "keras.Model":
+    """``ctor(name="backbone", **kwargs)``; Keras before 3.4 (3.0 is the lowest supported) has no ``name`` there."""
+    try:
         return ctor(name="backbone", **kwargs)
-    return ctor(weights=None, name="backbone", **kwargs)
+    except TypeError as exc:
+        if "name" not in str(exc):
+            raise
+    net = ctor(**kwargs)
+    net.name = "backbone"
+    return net
 
 
 def build_classifier(

@@ -55,7 +55,6 @@ Environment variables
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import shutil
@@ -67,6 +66,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
+import pooch
 
 from .. import config
 from .._tensorflow import import_keras, import_tensorflow
@@ -217,13 +217,6 @@ def _is_complete(root: Path) -> bool:
     return source.get("sha256") == WHEEL_SHA256 and all((root / f).is_file() for f in _expected_files())
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
 
 def _pip_download(dest: Path) -> Path:
     """Download the wheel (and nothing else) with this interpreter's pip."""
@@ -258,7 +251,7 @@ def _verified_wheel(tmp: Path, *, quiet: bool) -> Path:
         if not quiet:
             print(f"Downloading {WHEEL_FILENAME} (29 MB, pretrained musicnn weights) with pip ...")
         wheel = _pip_download(tmp)
-    digest = _sha256(wheel)
+    digest = pooch.file_hash(str(wheel))
     if digest != WHEEL_SHA256:
         raise WeightsUnavailableError(
             f"{wheel} has SHA-256 {digest}, expected {WHEEL_SHA256}: the file is corrupt or not musicnn "
