@@ -146,8 +146,9 @@ test: setup
 
 # Issue 19 (open, not yet part of `make test`): the Colab-like and the oldest-versions environments
 # (tests/test_envs.py, ~3 min each to build, reused from .cache/envs/), then ipywidgets 7 in the classic Notebook.
-envs-check: setup $(E2E_STAMP)
-	$(PY) -m pytest -p no:cacheprovider -m envs tests/test_envs.py tests/e2e/test_ipywidgets7.py
+envs-check: setup $(E2E_STAMP) $(CHROMIUM)
+	MGC_CHROMIUM=$(CHROMIUM) MGC_E2E_REQUIRED=1 $(PY) -m pytest -p no:cacheprovider -v --durations=0 -m envs \
+	  tests/test_envs.py tests/e2e/test_ipywidgets7.py
 	@cat .cache/envs/timings.json
 
 REHEARSAL_TESTS := $(PY) -m pytest -p no:cacheprovider -m rehearsal tests/test_rehearsal_runs.py

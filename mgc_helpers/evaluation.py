@@ -1187,7 +1187,7 @@ def read_results(
     table.loc[legacy, "notebook"] = table.loc[legacy, "notes"].map(_legacy_notebook)
     for col in ("model", "notes"):  # logs written before the reports were renamed ("seed 000" -> "report 000")
         table[col] = table[col].map(_legacy_report_names)
-    # an empty field ("") becomes NaN through errors="coerce" (replace("", nan) first warned of downcasting in pandas 2.2)
+    # an empty field ("") becomes NaN through errors="coerce" (replace("", nan) warned of downcasting in pandas 2.2)
     for col in ("segment_accuracy", "clip_accuracy", "macro_f1", "clip_accuracy_low", "clip_accuracy_high",
                 "fit_time_s"):
         table[col] = pd.to_numeric(table[col], errors="coerce").astype(float)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,10 @@ def tiny_tracks(tmp_path_factory) -> pd.DataFrame:
                                 duration=5.0, n_jobs=1)
     tracks = meta.assign(path=[str(root / p) for p in meta["path"]])
     return tracks.assign(split=splits.toy_artist_split(tracks["genre"], tracks["artist"]))
+
+
+#: The course's cache as this session set it, before any fixture below points MGC_CACHE_DIR elsewhere.
+_COURSE_CACHE = os.environ.get("MGC_CACHE_DIR")
 
 
 @pytest.fixture(scope="module")
@@ -262,10 +267,16 @@ def test_log_model_records_a_row_and_the_clip_probabilities(trained, tiny_tracks
     assert list(probas) == ["app_cnn"] and len(probas["app_cnn"]) == 2
 
 
-def test_the_musicnn_transfer_recipe_builds_its_head_and_reads_a_clip(tiny_tracks):
+def test_the_musicnn_transfer_recipe_builds_its_head_and_reads_a_clip(tiny_tracks, monkeypatch):
     """The musicnn recipe's builder and its clip front end call musicnn's own functions (one home each)."""
     from mgc_helpers.models import musicnn
 
+    # the course cache's weights, as test_musicnn uses them (the module's `trained` fixture points MGC_CACHE_DIR
+    # at a temporary folder, where they would be downloaded again, and cannot be offline)
+    if _COURSE_CACHE is None:
+        monkeypatch.delenv("MGC_CACHE_DIR", raising=False)
+    else:
+        monkeypatch.setenv("MGC_CACHE_DIR", _COURSE_CACHE)
     musicnn.fetch_weights(quiet=True)
     recipe = mb.MODEL_KINDS["musicnn transfer"]
     head = recipe.build(None, 3)

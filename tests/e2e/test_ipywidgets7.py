@@ -12,9 +12,10 @@ envs-check``, which ``make test`` runs before ``make e2e``) and uses, as a stude
 01's STFT explorer (window type, one step of the n_fft slider) and notebook 10's genre app (pick a
 clip, *Predict*; upload a real GTZAN clip and read the zero-shot tagger's tags).
 
-Status (issue 19, open): written, not yet run green; marked ``envs`` so that only ``make envs-check``
-runs it. Without the Colab-like environment it fails under ``MGC_E2E_REQUIRED=1`` with the command
-that builds it, and is skipped elsewhere with that reason.
+Marked ``envs``: ``make envs-check`` runs it after tests/test_envs.py has built the environment and
+installed the course there (~4 min for both tests). Without the Colab-like environment it fails under
+``MGC_E2E_REQUIRED=1`` with the command that builds it, and is skipped elsewhere with that reason. The
+classic Notebook needs the widgetsnbextension released with ipywidgets 7.7.1 (envs/colab.txt says why).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ import pytest
 
 from labserver import Lab, running_lab
 
-# Not yet part of `make e2e`/`make test` (issue 19 is open): run by `make envs-check` after the environments.
+# Not part of `make e2e`: run by `make envs-check` after the environments (tests/test_envs.py).
 pytestmark = pytest.mark.envs
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,6 +40,8 @@ NOTEBOOKS = REPO / "notebooks"
 COLAB_ENV = REPO / ".cache" / "envs" / "colab"
 SHARED_CLIP = REPO.parent / "shared" / "real_audio" / "gtzan_samples" / "jazz.00000.wav"
 RUN_TIMEOUT_S = 400
+#: A picture inside an Output widget: ipywidgets 7's classic view is .jupyter-widgets-output-area (8's .widget-output).
+OUTPUT_IMG = ".widget-output img, .jupyter-widgets-output-area img"
 KERNEL_TIMEOUT_S = 120
 #: Variables that would point the server or its kernel at this checkout's venv.
 _LEAKY = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JUPYTER_PATH", "COV_CORE_SOURCE", "COV_CORE_CONFIG",
@@ -90,12 +93,18 @@ def classic_for(tmp_path):
     return start
 
 
+_CONSOLE_ERRORS: list[str] = []
+
+
 def _open(page, nb: Lab, name: str) -> None:
+    _CONSOLE_ERRORS.clear()
+    page.on("console", lambda msg: _CONSOLE_ERRORS.append(msg.text[:300]) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: _CONSOLE_ERRORS.append(f"page error: {str(exc)[:300]}"))
     page.goto(nb.url(f"notebooks/{name}"), timeout=120_000)
     page.locator("#notebook .cell").first.wait_for(timeout=120_000)
     page.wait_for_function("() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel"
                            " && Jupyter.notebook.kernel.is_connected()"
-                           " && document.querySelector('#kernel_indicator_icon.kernel_idle')",
+                           " && document.querySelector('#kernel_indicator_icon.kernel_idle_icon')",
                            timeout=KERNEL_TIMEOUT_S * 1000, polling=500)
 
 
@@ -108,7 +117,7 @@ def _run_all(page) -> float:
                            ".some(p => p.textContent.includes('*'))", timeout=30_000)
     page.wait_for_function("() => ![...document.querySelectorAll('.code_cell .input_prompt')]"
                            ".some(p => p.textContent.includes('*'))"
-                           " && document.querySelector('#kernel_indicator_icon.kernel_idle')",
+                           " && document.querySelector('#kernel_indicator_icon.kernel_idle_icon')",
                            timeout=RUN_TIMEOUT_S * 1000, polling=500)
     return time.time() - start
 
@@ -124,6 +133,23 @@ def _assert_all_cells_ran(page) -> None:
     assert widget_errors == 0, "a widget did not render in the classic Notebook (ipywidgets 7)"
 
 
+def _widget_state(page) -> str:
+    """What the classic Notebook did with widgets: its extensions, the widget views and any text stand-ins."""
+    return "console errors: " + " | ".join(_CONSOLE_ERRORS[-8:]) + "; " + page.evaluate("""() => JSON.stringify({
+        extensions: (Jupyter.notebook.config && Jupyter.notebook.config.data.load_extensions) || null,
+        widgets_js: typeof require !== 'undefined' && require.defined
+            ? require.defined('nbextensions/jupyter-js-widgets/extension') : null,
+        widget_areas: document.querySelectorAll('.widget-area').length,
+        widget_views: document.querySelectorAll('.jupyter-widgets').length,
+        explorer_cell_output: (() => { const cell = [...document.querySelectorAll('.code_cell')]
+            .find(c => /stft_explorer\(/.test(c.querySelector('.input_area').innerText));
+            return cell ? [...cell.querySelectorAll('.output_subarea')].map(o => o.className + ': '
+                + o.innerText.slice(0, 300)) : null; })(),
+        text_stand_ins: [...document.querySelectorAll('.output_text pre')].map(e => e.innerText)
+            .filter(t => /^(VBox|HBox|interactive|Tab)\(/.test(t)).slice(0, 3),
+    })""")
+
+
 def _shot(target, path: Path) -> None:
     target.screenshot(path=str(path))
     print(f"screenshot: {path}")
@@ -136,19 +162,25 @@ def test_ipywidgets7_stft_explorer_reacts(browser, classic_for, shots_dir):
         _open(page, nb, name)
         seconds = _run_all(page)
         print(f"notebook 01 ran in the classic Notebook (ipywidgets 7) in {seconds:.0f} s")
+        _shot(page, shots_dir / "ipyw7_01_run_all.png")
         _assert_all_cells_ran(page)
         explorer = (page.locator(".widget-vbox")
                     .filter(has=page.locator(".widget-label", has_text=re.compile(r"^hop / n_fft$")))
                     .filter(has=page.locator(".widget-dropdown", has_text="window")))
-        assert explorer.count() == 1, "the STFT explorer did not render as an ipywidgets 7 widget"
+        assert explorer.count() == 1, ("the STFT explorer did not render as an ipywidgets 7 widget: "
+                                       f"{_widget_state(page)}")
         explorer.scroll_into_view_if_needed()
-        image, info = explorer.locator(".widget-output img"), explorer.locator(".widget-html")
-        image.first.wait_for(timeout=60_000)
+        image = explorer.locator(OUTPUT_IMG)
+        info = explorer.locator(".widget-html")
+        try:
+            image.first.wait_for(timeout=60_000)
+        except Exception:
+            pytest.fail(f"the explorer's picture did not appear: {explorer.inner_html()[:3000]}", pytrace=False)
         assert "n_fft = 2048" in info.inner_text()
         _shot(explorer, shots_dir / "ipyw7_01_stft_explorer_before.png")
         before = image.first.get_attribute("src")
         explorer.locator(".widget-dropdown select").select_option("blackman")
-        page.wait_for_function("([el, src]) => { const img = el.querySelector('.widget-output img');"
+        page.wait_for_function(f"([el, src]) => {{ const img = el.querySelector('{OUTPUT_IMG}');"
                                " return img && img.src !== src; }",
                                arg=[explorer.element_handle(), before], timeout=60_000)
         after_window = image.first.get_attribute("src")
@@ -158,7 +190,7 @@ def test_ipywidgets7_stft_explorer_reacts(browser, classic_for, shots_dir):
         page.keyboard.press("ArrowRight")
         page.wait_for_function("el => el.innerText.includes('n_fft = 4096')", arg=info.element_handle(),
                                timeout=60_000)
-        page.wait_for_function("([el, src]) => { const img = el.querySelector('.widget-output img');"
+        page.wait_for_function(f"([el, src]) => {{ const img = el.querySelector('{OUTPUT_IMG}');"
                                " return img && img.src !== src; }",
                                arg=[explorer.element_handle(), after_window], timeout=60_000)
         assert "Δf = sr / n_fft = 5.4 Hz" in info.inner_text()
@@ -175,7 +207,8 @@ def test_ipywidgets7_genre_app_predicts_and_takes_an_upload(browser, classic_for
         print(f"notebook 10 ran in the classic Notebook (ipywidgets 7) in {seconds:.0f} s")
         _assert_all_cells_ran(page)
         app = page.locator(".mgc-genre-app")
-        assert app.count() == 1, "the genre app (.mgc-genre-app) did not render with ipywidgets 7"
+        assert app.count() == 1, ("the genre app (.mgc-genre-app) did not render with ipywidgets 7: "
+                                  f"{_widget_state(page)}")
         app.scroll_into_view_if_needed()
         clip = app.locator(".mgc-app-clip")
         select = clip if clip.evaluate("el => el.tagName") == "SELECT" else clip.locator("select")
