@@ -1,8 +1,8 @@
 """The environments students really have (issue 19): a Colab-like one, and every lower bound at once.
 
-``make envs-check`` (part of ``make test``) builds each environment in a fresh virtual environment, as
-tests/test_binder.py builds Binder's, and runs there the unit tests that need no browser and notebooks 01, 05 and
-10 under nbval:
+``make envs-check`` (not part of ``make test``: about 30 min here, see the Makefile) builds each environment in a
+fresh virtual environment, as tests/test_binder.py builds Binder's, and runs there the unit tests that need no
+browser (less those in :data:`NOT_IN`, each with its reason) and notebooks 01, 05 and 10 under nbval:
 
 ``colab``
     Python 3.12 (found on ``PATH``, through pyenv or uv, or given as ``$MGC_PYTHON_3_12``; never skipped: without
@@ -16,6 +16,9 @@ tests/test_binder.py builds Binder's, and runs there the unit tests that need no
 ``oldest``
     Python 3.10 with every lower bound of ``requirements.txt`` at once: each ``name>=X`` becomes ``name==X.*``
     (the oldest minor release that the bound admits, at its newest patch).
+
+The unit tests run from this checkout (``python -m pytest`` puts it first on ``sys.path``): they test the
+environment's libraries with the checkout's source, which is what the installed copy holds.
 
 The environments live in ``.cache/envs/<name>`` so that the browser test of ipywidgets 7
 (tests/e2e/test_ipywidgets7.py) can start the Colab-like front end from the same packages; they are rebuilt

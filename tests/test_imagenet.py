@@ -92,7 +92,7 @@ def test_offline_imagenet_weights_fall_back_to_random(monkeypatch, capsys):
 
     monkeypatch.setattr(keras.applications, "MobileNetV2", offline)
     model = imagenet.build_classifier(4, backbone="mobilenetv2", input_shape=SMALL, weights="imagenet")
-    # then random weights (called twice under Keras < 3.4, whose applications take no name= and are renamed after)
+    # then random weights (called twice under Keras 3.0, whose applications take no name= and are renamed after)
     assert calls[0] == "imagenet" and calls[1:] in ([None], [None, None]) and model.output.shape[1:] == (4,)
     out = capsys.readouterr().out.strip()
     assert out.count("\n") == 0 and "could not be downloaded" in out and "random weights" in out

@@ -165,7 +165,7 @@ def load_backbone(
 
 
 def _named_backbone(ctor: Any, **kwargs: Any) -> "keras.Model":
-    """``ctor(name="backbone", **kwargs)``; Keras before 3.4 (3.0 is the lowest supported) has no ``name`` there."""
+    """``ctor(name="backbone", **kwargs)``; Keras 3.0 (the lowest supported) has no ``name`` there."""
     try:
         return ctor(name="backbone", **kwargs)
     except TypeError as exc:
