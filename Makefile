@@ -88,7 +88,8 @@ notebooks: setup
 # Issue 20: the website (Sphinx + myst-nb + numpydoc from requirements-book.txt, kept out of requirements.txt and
 # Binder). The notebooks run once, under the same nbval check as `make notebooks`; docs/site/_ext/nbval_executed.py
 # keeps nbval's outputs as executed copies in build/book/executed, which docs/site/build.py checks (fresh, no failed
-# cell, no error output) and builds into build/book/html. BOOK_NOTEBOOKS="01 02 09" builds a partial site.
+# cell, no error output) and builds into build/book/html. BOOK_NOTEBOOKS="01 02 09" builds a partial site. The
+# notebooks run without TF_CPP_MIN_LOG_LEVEL, as a student's Jupyter has it (tests/e2e/test_executed_stderr.py).
 BOOK_STAMP := $(VENV)/.installed-book
 BOOK_DIR   := build/book
 BOOK_NBS    = $(if $(BOOK_NOTEBOOKS),$(foreach n,$(BOOK_NOTEBOOKS),$(wildcard notebooks/$(n)_*.ipynb)),notebooks)
@@ -100,8 +101,8 @@ $(BOOK_STAMP): $(STAMP) requirements-book.txt
 .PHONY: book
 book: setup $(BOOK_STAMP)
 	rm -rf $(BOOK_DIR)/executed
-	TQDM_DISABLE=1 PYTHONPATH=$(CURDIR)/docs/site/_ext $(PY) -m pytest --nbval-lax --nbval-current-env \
-	  -p no:cacheprovider -p nbval_executed --executed-to=$(BOOK_DIR)/executed $(BOOK_NBS)
+	env -u TF_CPP_MIN_LOG_LEVEL TQDM_DISABLE=1 PYTHONPATH=$(CURDIR)/docs/site/_ext \
+	  $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -p nbval_executed --executed-to=$(BOOK_DIR)/executed $(BOOK_NBS)
 	$(PY) docs/site/build.py --executed $(BOOK_DIR)/executed --out $(BOOK_DIR) $(if $(BOOK_NOTEBOOKS),--only $(BOOK_NOTEBOOKS))
 
 # About 11 min on 2 busy cores (pip installs TensorFlow into a fresh venv, postBuild compiles librosa's numba cache);

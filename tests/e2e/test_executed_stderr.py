@@ -2,7 +2,8 @@
 
 ``tests/test_quiet_tf.py`` runs notebook 05 without ``TF_CPP_MIN_LOG_LEVEL`` (as a student's Jupyter has it);
 this test reads the executed copies of *every* notebook that ``make book`` keeps (see
-``test_executed_claims``) and looks at each stderr output line by line with the package's own filter
+``test_executed_claims``; ``make book`` runs them without ``TF_CPP_MIN_LOG_LEVEL``, as a student's Jupyter does)
+and looks at each stderr output line by line with the package's own filter
 (``mgc_helpers._tensorflow.is_noise``) and for Keras' "structure of `inputs`" warning. Real warnings are
 allowed: only the known noise fails the test.
 """
