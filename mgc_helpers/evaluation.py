@@ -1323,11 +1323,11 @@ def read_clip_probabilities(
 
 
 def misclassified_clip(scores: Any, tracks: Any, *, rank: int = 0) -> dict[str, Any] | None:
-    """One misclassified test clip of an evaluation: the one the network was most confident about.
+    """One misclassified test clip of an evaluation: the one the model was most confident about.
 
-    Used by notebooks 03-07 (listen to a mistake). ``scores`` is what
-    :func:`mgc_helpers.training.evaluate` or :func:`mgc_helpers.classical.clip_scores` returns (``track_id_clip``, ``y_true_clip``, ``y_pred_clip``,
-    ``proba_clip``); ``tracks`` the tracks table (its ``path`` column).
+    Used by notebooks 03-07 (listen to a mistake). ``scores`` is what :func:`mgc_helpers.training.evaluate`
+    or :func:`mgc_helpers.classical.clip_predictions` returns (``track_id_clip``, ``y_true_clip``,
+    ``y_pred_clip``, ``proba_clip``); ``tracks`` the tracks table (its ``path`` column).
 
     Parameters
     ----------
@@ -1360,7 +1360,7 @@ def misclassified_clip(scores: Any, tracks: Any, *, rank: int = 0) -> dict[str, 
 
 
 def play_misclassified(scores: Any, tracks: Any, *, rank: int = 0, seconds: float | None = 10.0) -> Any:
-    """Print which test clip the network got most confidently wrong, and return a player for it.
+    """Print which test clip the model got most confidently wrong, and return a player for it.
 
     Used by notebooks 03-07. The clip is loaded from its file (:func:`mgc_helpers.audio.load`, the first
     ``seconds``; ``None``: all of it) and played by :func:`mgc_helpers.audio.play`.

@@ -112,7 +112,6 @@ def _file_name(key: str, hq: bool) -> str:
     return _entry(key)["path"] + (".hq.ogg" if hq else ".ogg")
 
 
-
 def _cached(folder: Path, name: str, table: dict[str, str]) -> Path | None:
     """``folder/name`` if it is there and its hash is the registry's."""
     import pooch
@@ -279,21 +278,22 @@ def fill_offline(source_dir: str | os.PathLike, *, target_dir: str | os.PathLike
     FileNotFoundError
         ``source_dir`` is not a folder.
     """
+    import pooch
+
     source = Path(source_dir).expanduser()
     if not source.is_dir():
         raise FileNotFoundError(f"no folder of example recordings at {source}")
     target = Path(target_dir).expanduser() if target_dir is not None else data_dir()
-    import pooch
-
     by_hash = {digest: name for name, digest in registry().items()}
     placed, unmatched = [], []
     for src in sorted(p for p in source.iterdir() if p.is_file()):
-        name = by_hash.get(pooch.file_hash(str(src)))
+        src_hash = pooch.file_hash(str(src))
+        name = by_hash.get(src_hash)
         if name is None:
             unmatched.append(src.name)
             continue
         dest = target / name
-        if not (dest.is_file() and pooch.file_hash(str(dest)) == pooch.file_hash(str(src))):
+        if not (dest.is_file() and pooch.file_hash(str(dest)) == src_hash):
             target.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".part")
             os.close(fd)

@@ -280,7 +280,7 @@ def _kernel_env(*, data_dir: str | os.PathLike | None, cache_dir: str | os.PathL
 
 
 def _kernel_pid(km: Any) -> int:
-    """The process id of a started kernel: jupyter_client >= 7 keeps it in its provisioner, 6 (Colab's) in ``kernel``."""
+    """The process id of a started kernel: in its provisioner (jupyter_client >= 7) or ``km.kernel`` (6, Colab's)."""
     provisioner = getattr(km, "provisioner", None)
     process = getattr(provisioner, "process", None) if provisioner is not None else getattr(km, "kernel", None)
     if process is None or getattr(process, "pid", None) is None:

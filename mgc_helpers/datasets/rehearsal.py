@@ -175,7 +175,6 @@ def apple_double(name: str) -> bytes:
     return out
 
 
-
 def _pcm16(y: np.ndarray) -> np.ndarray:
     return np.round(np.clip(y, -1.0, 1.0) * 32767).astype(np.int16)
 
