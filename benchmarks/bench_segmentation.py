@@ -29,6 +29,8 @@ import scipy.signal  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from _clips import shared_gtzan_clip  # noqa: E402
+
 from mgc_helpers import segmentation as sg  # noqa: E402
 
 BUDGET_S = 5.0
@@ -37,13 +39,9 @@ SR = 22050
 
 def clip() -> tuple[np.ndarray, str]:
     """30 s of real music if available, else synthetic AR sections."""
-    folder = REPO.parent / "shared" / "real_audio" / "gtzan_samples"
-    files = sorted(folder.glob("*.wav")) if folder.is_dir() else []
-    if files:
-        from mgc_helpers import audio
-
-        y, _ = audio.load(files[0], sr=SR, duration=30.0)
-        return audio.fix_length(y, SR, seconds=30.0).astype(np.float64), files[0].name
+    real = shared_gtzan_clip(SR)
+    if real is not None:
+        return real[0].astype(np.float64), real[1]
     rng = np.random.default_rng(0)
     parts = []
     for f in (300, 1500, 700, 300, 1500, 3000):
