@@ -705,13 +705,10 @@ def _read_payload(meta: Path) -> dict[str, Any]:
 
 
 def _read_network(weights: Path) -> Any:
-    from ._tensorflow import import_keras
-
-    keras = import_keras()
-    from .models import rnn  # noqa: F401  (registers the skip-GRU cell for deserialisation)
+    from . import training
 
     try:
-        return keras.models.load_model(weights, compile=False)
+        return training.load_network(weights)
     except Exception as exc:  # keras raises ValueError, OSError, zipfile.BadZipFile... for a damaged file
         raise BundleError(f"{weights} is corrupt or not a Keras model file ({type(exc).__name__}: {exc})") from None
 

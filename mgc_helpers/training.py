@@ -59,6 +59,7 @@ __all__ = [
     "evaluate",
     "plot_history",
     "checkpoint_path",
+    "load_network",
     "repeat_over_seeds",
 ]
 
@@ -380,9 +381,36 @@ class TrainResult:
 def checkpoint_path(name: str) -> Path:
     """Where :func:`fit` saves a checkpoint: ``<cache root>/checkpoints/<name>.keras``.
 
-    Taught in notebook 05 (reload with ``keras.models.load_model(path)``).
+    Taught in notebook 05 (reload with :func:`load_network`).
     """
     return config.cache_root() / "checkpoints" / f"{name}.keras"
+
+
+def load_network(path: str | os.PathLike) -> Any:
+    """A Keras model read back from a ``.keras`` file (a :func:`fit` checkpoint, a saved bundle), uncompiled.
+
+    Taught in notebook 05 (the checkpoint); :func:`mgc_helpers.bundle.load_model` reads its networks with it.
+    The course's own layers (the skip-GRU cell) are registered first. Keras up to 3.10 writes a
+    single input as a list of one and reads it back as that list, so every call of the reloaded model on an
+    array warns "The structure of `inputs` doesn't match the expected structure"; such a model is
+    rebuilt on its one input tensor (the same layers and weights), as later Keras versions read it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.keras`` file.
+
+    Returns
+    -------
+    keras.Model
+        Called on an array of shape ``(batch, *input_shape)``.
+    """
+    from .models import rnn  # noqa: F401  (registers the skip-GRU cell for deserialisation)
+
+    model = keras.models.load_model(path, compile=False)
+    if not isinstance(model, keras.Sequential) and isinstance(model.input, list) and len(model.input) == 1:
+        model = keras.Model(model.input[0], model.output, name=model.name)
+    return model
 
 
 def _as_data(data: Any, *, batch_size: int, shuffle: bool, seed: int) -> Any:

@@ -6,6 +6,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
+from mgc_helpers import training  # noqa: E402
 from mgc_helpers.models import crnn, rnn  # noqa: E402
 
 
@@ -228,7 +229,7 @@ def test_skip_cell_validates_and_serialises(tmp_path):
     model = rnn.gru_report003((6, 10, 1), 3, units=4, dense_units=4, skip=3)
     path = tmp_path / "skip.keras"
     model.save(path)
-    loaded = keras.models.load_model(path)
+    loaded = training.load_network(path)
     x = np.random.default_rng(0).normal(size=(2, 6, 10, 1)).astype("float32")
     np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), rtol=1e-5)
 

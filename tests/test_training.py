@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -162,7 +163,7 @@ def test_fit_trains_checkpoints_and_evaluates(isolated_cache):
     assert {"val_loss", "val_accuracy"} <= set(result.history)
     assert result.best_epoch == int(np.argmin(result.history["val_loss"]))
     assert result.checkpoint == isolated_cache / "checkpoints" / "tiny.keras" and result.checkpoint.exists()
-    reloaded = keras.models.load_model(result.checkpoint)
+    reloaded = training.load_network(result.checkpoint)
     test = segments.eval_segments(feats, split="test", frames=8, classes=CLASSES, standardizer=st)
     np.testing.assert_allclose(training.predict_proba(reloaded, test.X),
                                training.predict_proba(result.model, test.X), atol=1e-5)
@@ -197,8 +198,7 @@ def test_fit_can_keep_the_final_weights(isolated_cache):
     assert result.epochs_run == 4 and result.best_epoch == 3          # no early stop, last epoch kept
     acc = float(np.mean(np.argmax(training.predict_proba(result.model, valid.X), axis=1) == valid.y))
     assert acc == pytest.approx(result.history["val_accuracy"][-1], abs=1e-6)
-    import keras
-    saved = keras.models.load_model(result.checkpoint)
+    saved = training.load_network(result.checkpoint)
     np.testing.assert_allclose(training.predict_proba(saved, valid.X), training.predict_proba(model, valid.X),
                                atol=1e-6)
 
@@ -304,3 +304,27 @@ def test_repeat_over_seeds_trains_each_new_seed_once_and_summarises():
     assert "over 3 seeds" in str(spread)
     with pytest.raises(TypeError, match="seed is set per run"):
         training.repeat_over_seeds(build, train, test=test, seeds=[0], seed=3)
+
+
+def test_load_network_reads_a_single_input_saved_as_a_list_without_the_structure_warning(tmp_path):
+    # Keras <= 3.10 writes every single-input model this way; a model built on a list of one is written so by all
+    inputs = keras.Input((8, 8, 1), name="logmel")
+    model = keras.Model([inputs], keras.layers.Dense(3)(keras.layers.Flatten()(inputs)), name="listed")
+    path = tmp_path / "listed.keras"
+    model.save(path)
+    assert isinstance(keras.models.load_model(path, compile=False).input, list)
+    net = training.load_network(path)
+    assert not isinstance(net.input, list) and net.name == "listed"
+    x = np.random.default_rng(0).normal(size=(2, 8, 8, 1)).astype("float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = np.asarray(net(x))
+    np.testing.assert_allclose(got, np.asarray(model([x])), rtol=1e-6)
+
+
+def test_load_network_keeps_a_model_with_two_inputs(tmp_path):
+    a, b = keras.Input((3,), name="a"), keras.Input((3,), name="b")
+    model = keras.Model([a, b], keras.layers.Add()([a, b]))
+    model.save(tmp_path / "two.keras")
+    net = training.load_network(tmp_path / "two.keras")
+    assert [t.name for t in net.inputs] == ["a", "b"]
