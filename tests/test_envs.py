@@ -1,8 +1,10 @@
 """The environments students really have (issue 19): a Colab-like one, and every lower bound at once.
 
-``make envs-check`` (not part of ``make test``: about 30 min here, see the Makefile) builds each environment in a
+``make envs-check`` (part of ``make test``, beside its course lane; see the Makefile) builds each environment in a
 fresh virtual environment, as tests/test_binder.py builds Binder's, and runs there the unit tests that need no
-browser (less those in :data:`NOT_IN`, each with its reason) and notebooks 01, 05 and 10 under nbval:
+browser (less those in :data:`NOT_IN_EITHER` and :data:`NOT_IN`, each with its reason) and notebooks 01, 05 and
+10 under nbval, without ``TF_CPP_MIN_LOG_LEVEL``, checking what they print on stderr for TensorFlow/CUDA start-up
+noise (``test_quiet_tf.noisy_lines``):
 
 ``colab``
     Python 3.12 (found on ``PATH``, through pyenv or uv, or given as ``$MGC_PYTHON_3_12``; never skipped: without
@@ -42,6 +44,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from test_binder import _copy_of_the_repository  # the files git would commit, as Binder's check copies them
+from test_quiet_tf import noisy_lines
 
 pytestmark = pytest.mark.envs
 
@@ -49,9 +52,20 @@ REPO = Path(__file__).resolve().parents[1]
 ENVS_DIR = REPO / ".cache" / "envs"
 COLAB_LIST = REPO / "envs" / "colab.txt"
 NOTEBOOKS = ("01_audio_basics_fourier.ipynb", "05_cnn.ipynb", "10_compare_and_predict.ipynb")
+#: Unit tests of the course's maintainers' and instructors' tools, left out in both environments, each with its
+#: reason: students never run them, and `make unit` runs them with the versions of `make test`.
+NOT_IN_EITHER = {
+    "tests/test_rehearsal.py": "writes the GTZAN/FMA rehearsal archives, a maintainer's tool (make test's rehearsal "
+                               "chain runs it at real size)",
+    "tests/test_nbgrader_tools.py": "nbgrader, an instructor's tool from requirements-grading.txt, which neither "
+                                    "environment installs",
+    "tests/test_site.py": "the website's builder, from requirements-book.txt (make book)",
+}
 #: Unit tests left out in one environment, each with its reason (everything else runs in both).
 NOT_IN = {"colab": {"tests/test_lab.py": "starts `make lab`'s JupyterLab, which Colab does not have (its front end "
                                          "is covered by tests/e2e/test_ipywidgets7.py)"}}
+#: The website's nbval plugin, which keeps what nbval ran (here: to read the notebooks' stderr).
+NBVAL_EXECUTED = REPO / "docs" / "site" / "_ext"
 SHARED_MUSIC = REPO.parent / "shared" / "real_audio" / "cc_music"
 # Variables of the developer's shell or of `make` that would point an environment at this checkout's own venv.
 _LEAKY = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JUPYTER_PATH", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
@@ -192,7 +206,8 @@ def build(name: str, python_version: str, pins: list[str]) -> tuple[Path, dict[s
         subprocess.run([python, "-m", "venv", str(venv)], check=True)
         listed = venv / "pins.txt"
         listed.write_text("\n".join(pins) + "\n")
-        proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", str(listed)],
+        proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile",
+                               "-r", str(listed)],
                               cwd=REPO, env=env, capture_output=True, text=True, timeout=3600)
         if proc.returncode != 0:
             shutil.rmtree(venv, ignore_errors=True)
@@ -354,7 +369,7 @@ def test_unit_tests_pass(environment):
     venv, env = info["venv"], info["env"]
     t0 = time.perf_counter()
     proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs",
-                           "--tb=short", *[f"--ignore={path}" for path in NOT_IN.get(info["name"], {})],
+                           "--tb=short", *[f"--ignore={path}" for path in {**NOT_IN_EITHER, **NOT_IN.get(info["name"], {})}],
                            "-m", "not binder and not e2e and not rehearsal and not envs", "tests"],
                           cwd=REPO, env={**env, **_NO_NETWORK}, capture_output=True, text=True, timeout=3000)
     info["times"]["unit tests"] = time.perf_counter() - t0
@@ -377,10 +392,20 @@ def test_unit_tests_pass(environment):
 def test_notebook_runs(environment, notebook):
     info = environment
     t0 = time.perf_counter()
+    executed = info["work"] / "executed"
+    # without TF_CPP_MIN_LOG_LEVEL, as a student's Jupyter or Colab runs it: what it prints on stderr is checked below
+    env = {k: v for k, v in {**info["env"], **_NO_NETWORK}.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env["PYTHONPATH"] = str(NBVAL_EXECUTED)
     proc = subprocess.run([str(info["venv"] / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "--nbval-lax", "--nbval-current-env", f"notebooks/{notebook}"],
-                          cwd=REPO, env={**info["env"], **_NO_NETWORK}, capture_output=True, text=True, timeout=900)
+                           "--nbval-lax", "--nbval-current-env", "-p", "nbval_executed", f"--executed-to={executed}",
+                           f"notebooks/{notebook}"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     info["times"][f"notebook {notebook[:2]}"] = time.perf_counter() - t0
     assert proc.returncode == 0, (f"environment {info['name']!r} ({_versions_line(info)}): notebook {notebook} "
                                   f"failed; packages involved: {_involved_packages(proc.stdout, info['versions'])}"
                                   f"\n{proc.stdout[-12000:]}")
+    noisy = noisy_lines(json.loads((executed / notebook).read_text(encoding="utf-8")))
+    assert not noisy, (f"environment {info['name']!r} ({_versions_line(info)}): notebook {notebook} printed "
+                       "TensorFlow/CUDA start-up noise or Keras' structure warning on stderr:\n"
+                       + "\n".join(f"cell {cell}: " + " | ".join(line[:160] for line in lines)
+                                   for cell, lines in noisy.items()))
