@@ -281,6 +281,7 @@ class LivePlot(keras.callbacks.Callback):
         self._handle = None
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        """Record the epoch's scalar logs; redraw (or print) every ``every`` epochs."""
         for k, v in (logs or {}).items():
             if k == "learning_rate" or np.ndim(v) == 0:
                 self.history.setdefault(k, []).append(float(v))
@@ -288,6 +289,7 @@ class LivePlot(keras.callbacks.Callback):
             self._show(epoch)
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        """Show the last epoch if the last redraw came before it."""
         n = len(self.history.get("loss", []))
         if n and n % self.every != 0:
             self._show(n - 1)

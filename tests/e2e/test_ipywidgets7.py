@@ -8,7 +8,7 @@ classic Notebook 6.5 with widgetsnbextension 3.6: ipywidgets 7's own browser sid
 ``@jupyter-widgets/base`` 1.x and ``controls`` 1.5 models and views that Colab's renderer also
 loads). That is the nearest front end we can run, and the one used here.
 This test starts that Notebook server from ``.cache/envs/colab`` (built by ``make
-envs-check``, which ``make test`` runs beside its course lane) and uses, as a student would, notebook
+envs-check``, which ``.ci/run`` runs after ``make test``) and uses, as a student would, notebook
 01's STFT explorer (window type, one step of the n_fft slider) and notebook 10's genre app (pick a
 clip, *Predict*; upload a real GTZAN clip and read the zero-shot tagger's tags).
 
@@ -135,7 +135,7 @@ def _assert_all_cells_ran(page) -> None:
 
 def _widget_state(page) -> str:
     """What the classic Notebook did with widgets: its extensions, the widget views and any text stand-ins."""
-    return "console errors: " + " | ".join(_CONSOLE_ERRORS[-8:]) + "; " + page.evaluate("""() => JSON.stringify({
+    return "console errors: " + " | ".join(_CONSOLE_ERRORS[-8:]) + "; " + page.evaluate(r"""() => JSON.stringify({
         extensions: (Jupyter.notebook.config && Jupyter.notebook.config.data.load_extensions) || null,
         widgets_js: typeof require !== 'undefined' && require.defined
             ? require.defined('nbextensions/jupyter-js-widgets/extension') : null,
