@@ -1,6 +1,6 @@
 """The environments students really have (issue 19): a Colab-like one, and every lower bound at once.
 
-``make envs-check`` (part of ``make test``, beside its course lane; see the Makefile) builds each environment in a
+``make envs-check`` (run by ``.ci/run`` after ``make test``; see the Makefile) builds each environment in a
 fresh virtual environment, as tests/test_binder.py builds Binder's, and runs there the unit tests that need no
 browser (less those in :data:`NOT_IN_EITHER` and :data:`NOT_IN`, each with its reason) and notebooks 01, 05 and
 10 under nbval, without ``TF_CPP_MIN_LOG_LEVEL``, checking what they print on stderr for TensorFlow/CUDA start-up

@@ -9,7 +9,7 @@ every usable clip through the course's cache; (c) notebooks 03 and 05 run end to
 on it with ``DATASET="gtzan"`` (same data root and cache, through the runner); (d) the
 FMA small rehearsal is downloaded and loaded with ``load_tracks("fma_small")``.
 
-Marked ``rehearsal``: run by ``make test`` (``rehearsal-ci``, after its two lanes) and ``make rehearsal``,
+Marked ``rehearsal``: run by ``make test`` (``rehearsal-ci``, beside the Binder check) and ``make rehearsal``,
 left out of ``make unit``. Timings go to
 ``test-output/rehearsal/timings.json``; executed notebooks to ``test-output/rehearsal/``.
 The first run writes the archives (GTZAN: 1.2 GB, about 6.5 min on two busy cores).
