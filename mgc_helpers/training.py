@@ -383,7 +383,7 @@ class TrainResult:
 def checkpoint_path(name: str) -> Path:
     """Where :func:`fit` saves a checkpoint: ``<cache root>/checkpoints/<name>.keras``.
 
-    Taught in notebook 05 (reload with :func:`load_network`).
+    Taught in notebook 05 (the checkpoint; :func:`load_network` reads it back).
     """
     return config.cache_root() / "checkpoints" / f"{name}.keras"
 
@@ -391,7 +391,8 @@ def checkpoint_path(name: str) -> Path:
 def load_network(path: str | os.PathLike) -> Any:
     """A Keras model read back from a ``.keras`` file (a :func:`fit` checkpoint, a saved bundle), uncompiled.
 
-    Taught in notebook 05 (the checkpoint); :func:`mgc_helpers.bundle.load_model` reads its networks with it.
+    Used by :func:`mgc_helpers.bundle.load_model` (notebook 10's saved models) and for reading back the
+    checkpoint :func:`fit` writes (notebook 05 trains with one).
     The course's own layers (the skip-GRU cell) are registered first. Keras up to 3.10 writes a
     single input as a list of one and reads it back as that list, so every call of the reloaded model on an
     array warns "The structure of `inputs` doesn't match the expected structure"; such a model is
