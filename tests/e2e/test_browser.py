@@ -20,6 +20,8 @@ import psutil
 import pytest
 
 from labserver import Lab
+from widget_steps import (SHARED_CLIP, app_classifies_an_upload, app_predicts_another_clip, explorer_reacts,
+                          shot, stft_explorer, wait_for_new_picture)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +30,9 @@ RUN_TIMEOUT_S = 400
 #: Seconds for the kernel to start (TensorFlow-free import, but 2 busy cores).
 KERNEL_TIMEOUT_S = 120
 APP_NOTEBOOK = "10_compare_and_predict.ipynb"
+#: True in the page while the notebook's kernel is idle (Lab's status bar: "Python 3 (ipykernel) | Idle").
+KERNEL_IDLE = "document.querySelector('#jp-main-statusbar').innerText.includes('| Idle')"
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-#: A real GTZAN clip for the upload (../shared, beside the checkout; never in the repository).
-SHARED_CLIP = NOTEBOOKS.parents[1] / "shared" / "real_audio" / "gtzan_samples" / "jazz.00000.wav"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -77,11 +79,6 @@ def _assert_all_cells_ran(page) -> None:
                     f"last stderr output:\n{last}", pytrace=False)
 
 
-def _shot(target, path: Path) -> None:
-    target.screenshot(path=str(path))
-    print(f"screenshot: {path}")
-
-
 # --------------------------------------------------------------------------- notebook 01
 def test_notebook_01_stft_explorer_renders_and_reacts(browser, lab_for, shots_dir):
     name = "01_audio_basics_fourier.ipynb"
@@ -96,37 +93,12 @@ def test_notebook_01_stft_explorer_renders_and_reacts(browser, lab_for, shots_di
         assert page.locator(".jp-OutputArea-output img").count() >= 5, "expected the notebook's figures"
 
         # The explorer: an ipywidgets VBox with the n_fft and hop sliders and the window dropdown.
-        explorer = (page.locator(".widget-vbox")
-                    .filter(has=page.locator(".widget-label", has_text=re.compile(r"^hop / n_fft$")))
-                    .filter(has=page.locator(".widget-dropdown", has_text="window")))
+        explorer = stft_explorer(page)
         assert explorer.count() == 1, "the STFT explorer did not render as a widget"
         explorer.scroll_into_view_if_needed()
-        image, info = explorer.locator(".widget-output img"), explorer.locator(".widget-html")
-        image.wait_for(timeout=60_000)
-        assert "n_fft = 2048" in info.inner_text() and "Δf = sr / n_fft" in info.inner_text()
-        _shot(page, shots_dir / "01_run_all.png")
-        _shot(explorer, shots_dir / "01_stft_explorer_before.png")
-        before = image.get_attribute("src")
-        assert before and before.startswith("data:image/png")
-
-        # A new window type redraws the spectrogram ...
-        explorer.locator(".widget-dropdown select").select_option("blackman")
-        page.wait_for_function("([el, src]) => { const img = el.querySelector('.widget-output img');"
-                               " return img && img.src !== src; }",
-                               arg=[explorer.element_handle(), before], timeout=60_000)
-        after_window = image.get_attribute("src")
-        # ... and one step of the n_fft slider (keyboard on its handle) changes the resolution line.
-        n_fft = explorer.locator(".widget-hslider").filter(
-            has=page.locator(".widget-label", has_text=re.compile(r"^n_fft$")))
-        n_fft.locator(".noUi-handle").focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function("el => el.innerText.includes('n_fft = 4096')", arg=info.element_handle(),
-                               timeout=60_000)
-        page.wait_for_function("([el, src]) => { const img = el.querySelector('.widget-output img');"
-                               " return img && img.src !== src; }",
-                               arg=[explorer.element_handle(), after_window], timeout=60_000)
-        assert "Δf = sr / n_fft = 5.4 Hz" in info.inner_text()  # 22050 / 4096
-        _shot(explorer, shots_dir / "01_stft_explorer_after.png")
+        shot(page, shots_dir / "01_run_all.png")
+        explorer_reacts(explorer, picture=".widget-output img", handle=".noUi-handle", kernel_idle=KERNEL_IDLE,
+                        shots_dir=shots_dir, prefix="01")
         page.close()
 
 
@@ -144,50 +116,24 @@ def test_notebook_10_genre_app_predicts(browser, lab_for, shots_dir):
         app = page.locator(".mgc-genre-app")
         assert app.count() == 1, "the genre app (.mgc-genre-app) did not render"
         app.scroll_into_view_if_needed()
-        _shot(page, shots_dir / "10_run_all.png")
-        clip = app.locator(".mgc-app-clip")
-        select = clip if clip.evaluate("el => el.tagName") == "SELECT" else clip.locator("select")
-        options = select.locator("option").all_inner_texts()
-        assert len(options) >= 2, options
-        # Another clip than the one selected now (a prediction made while the notebook ran names that one).
-        index = 1 if select.evaluate("el => el.selectedIndex") != 1 else 2 % len(options)
-        select.select_option(index=index)
-        _shot(app, shots_dir / "10_app_before.png")
+        shot(page, shots_dir / "10_run_all.png")
+        shot(app, shots_dir / "10_app_before.png")
         result = app.locator(".mgc-app-result")
-        before = result.inner_text()
         plot = result.locator("img")
         plot_before = plot.first.get_attribute("src") if plot.count() else None
-        app.locator(".mgc-app-predict").click()
-        page.wait_for_function("([el, before]) => el.innerText !== before"
-                               " && /Predicted genre:|Could not/.test(el.innerText)",
-                               arg=[result.element_handle(), before], timeout=180_000, polling=500)
-        text = result.inner_text()
-        assert re.search(r"Predicted genre:\s*\w+", text), f"the app answered: {text[:500]}"
+        clip, text = app_predicts_another_clip(app)
         # The new clip's figure (spectrogram, probabilities, segment votes) replaces any earlier one.
-        page.wait_for_function("([el, src]) => { const img = el.querySelector('img');"
-                               " return img && img.src.startsWith('data:image/png') && img.src !== src; }",
-                               arg=[result.element_handle(), plot_before], timeout=60_000)
-        print(f"clip {options[index]!r}: {text.strip()[:200]}")
-        _shot(app, shots_dir / "10_app_prediction.png")
+        wait_for_new_picture(result, "img", [plot_before], kernel_idle=KERNEL_IDLE)
+        print(f"clip {clip!r}: {text.strip()[:200]}")
+        shot(app, shots_dir / "10_app_prediction.png")
 
         # A real recording uploaded: the app switches to the zero-shot tagger (no training) and names its tags.
-        song = SHARED_CLIP
-        if not song.exists():  # students have no ../shared: the clip part above was still tested
-            warnings.warn(f"upload not tested: {song} is not beside this checkout (only developers and CI have it)")
+        if not SHARED_CLIP.exists():  # students have no ../shared: the clip part above was still tested
+            warnings.warn(f"upload not tested: {SHARED_CLIP} is not beside this checkout (only developers and CI "
+                          "have it)")
             page.close()
             return
-        before = result.inner_text()
-        with page.expect_file_chooser(timeout=30_000) as chooser:  # ipywidgets' FileUpload opens the file dialog
-            app.locator(".mgc-app-upload").first.click()
-        chooser.value.set_files(str(song))
-        page.wait_for_timeout(1000)  # the widget sends the file's bytes to the kernel
-        app.locator(".mgc-app-predict").click()
-        page.wait_for_function("([el, before]) => el.innerText !== before"
-                               " && /Predicted genre:|Could not/.test(el.innerText)",
-                               arg=[result.element_handle(), before], timeout=240_000, polling=500)
-        text = result.inner_text()
-        assert re.search(r"Predicted genre:\s*\w+", text), f"the app answered the upload with: {text[:500]}"
-        assert "<- tags" in text, f"the upload was not classified by the zero-shot tagger: {text[:500]}"
-        print(f"upload {song.name}: {text.strip()[:300]}")
-        _shot(app, shots_dir / "10_app_upload_zero_shot.png")
+        text = app_classifies_an_upload(app, SHARED_CLIP, sent=lambda app: app.page.wait_for_timeout(1000))
+        print(f"upload {SHARED_CLIP.name}: {text.strip()[:300]}")
+        shot(app, shots_dir / "10_app_upload_zero_shot.png")
         page.close()

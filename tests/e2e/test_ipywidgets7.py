@@ -31,6 +31,8 @@ from pathlib import Path
 import pytest
 
 from labserver import Lab, running_lab
+from widget_steps import (SHARED_CLIP, app_classifies_an_upload, app_predicts_another_clip, explorer_reacts, shot,
+                          stft_explorer)
 
 # Not part of `make e2e`: run by `make envs-check` after the environments (tests/test_envs.py).
 pytestmark = pytest.mark.envs
@@ -38,11 +40,12 @@ pytestmark = pytest.mark.envs
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 COLAB_ENV = REPO / ".cache" / "envs" / "colab"
-SHARED_CLIP = REPO.parent / "shared" / "real_audio" / "gtzan_samples" / "jazz.00000.wav"
 RUN_TIMEOUT_S = 400
 #: A picture inside an Output widget: ipywidgets 7's classic view is .jupyter-widgets-output-area (8's .widget-output).
 OUTPUT_IMG = ".widget-output img, .jupyter-widgets-output-area img"
 KERNEL_TIMEOUT_S = 120
+#: True in the page while the notebook's kernel is idle (the classic Notebook's kernel indicator).
+KERNEL_IDLE = "!!document.querySelector('#kernel_indicator_icon.kernel_idle_icon')"
 #: Variables that would point the server or its kernel at this checkout's venv.
 _LEAKY = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JUPYTER_PATH", "COV_CORE_SOURCE", "COV_CORE_CONFIG",
           "COV_CORE_DATAFILE", "COVERAGE_PROCESS_START")
@@ -150,9 +153,11 @@ def _widget_state(page) -> str:
     })""")
 
 
-def _shot(target, path: Path) -> None:
-    target.screenshot(path=str(path))
-    print(f"screenshot: {path}")
+def _upload_counted(app) -> None:
+    """ipywidgets 7's FileUpload (a hidden <input>) reads the file in the browser and sends it with the widget's
+    state; its button then counts it."""
+    app.page.wait_for_function("el => /\\(1\\)/.test(el.innerText)",
+                               arg=app.locator(".mgc-app-upload").first.element_handle(), timeout=30_000)
 
 
 def test_ipywidgets7_stft_explorer_reacts(browser, classic_for, shots_dir):
@@ -162,39 +167,15 @@ def test_ipywidgets7_stft_explorer_reacts(browser, classic_for, shots_dir):
         _open(page, nb, name)
         seconds = _run_all(page)
         print(f"notebook 01 ran in the classic Notebook (ipywidgets 7) in {seconds:.0f} s")
-        _shot(page, shots_dir / "ipyw7_01_run_all.png")
+        shot(page, shots_dir / "ipyw7_01_run_all.png")
         _assert_all_cells_ran(page)
-        explorer = (page.locator(".widget-vbox")
-                    .filter(has=page.locator(".widget-label", has_text=re.compile(r"^hop / n_fft$")))
-                    .filter(has=page.locator(".widget-dropdown", has_text="window")))
+        explorer = stft_explorer(page)
         assert explorer.count() == 1, ("the STFT explorer did not render as an ipywidgets 7 widget: "
                                        f"{_widget_state(page)}")
         explorer.scroll_into_view_if_needed()
-        image = explorer.locator(OUTPUT_IMG)
-        info = explorer.locator(".widget-html")
-        try:
-            image.first.wait_for(timeout=60_000)
-        except Exception:
-            pytest.fail(f"the explorer's picture did not appear: {explorer.inner_html()[:3000]}", pytrace=False)
-        assert "n_fft = 2048" in info.inner_text()
-        _shot(explorer, shots_dir / "ipyw7_01_stft_explorer_before.png")
-        before = image.first.get_attribute("src")
-        explorer.locator(".widget-dropdown select").select_option("blackman")
-        page.wait_for_function(f"([el, src]) => {{ const img = el.querySelector('{OUTPUT_IMG}');"
-                               " return img && img.src !== src; }",
-                               arg=[explorer.element_handle(), before], timeout=60_000)
-        after_window = image.first.get_attribute("src")
-        n_fft = explorer.locator(".widget-hslider").filter(
-            has=page.locator(".widget-label", has_text=re.compile(r"^n_fft$")))
-        n_fft.locator(".ui-slider-handle, .noUi-handle").first.focus()  # jQuery UI's handle in ipywidgets 7
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function("el => el.innerText.includes('n_fft = 4096')", arg=info.element_handle(),
-                               timeout=60_000)
-        page.wait_for_function(f"([el, src]) => {{ const img = el.querySelector('{OUTPUT_IMG}');"
-                               " return img && img.src !== src; }",
-                               arg=[explorer.element_handle(), after_window], timeout=60_000)
-        assert "Δf = sr / n_fft = 5.4 Hz" in info.inner_text()
-        _shot(explorer, shots_dir / "ipyw7_01_stft_explorer_after.png")
+        # ipywidgets 7's slider handle is jQuery UI's
+        explorer_reacts(explorer, picture=OUTPUT_IMG, handle=".ui-slider-handle, .noUi-handle",
+                        kernel_idle=KERNEL_IDLE, shots_dir=shots_dir, prefix="ipyw7_01")
         page.close()
 
 
@@ -210,39 +191,14 @@ def test_ipywidgets7_genre_app_predicts_and_takes_an_upload(browser, classic_for
         assert app.count() == 1, ("the genre app (.mgc-genre-app) did not render with ipywidgets 7: "
                                   f"{_widget_state(page)}")
         app.scroll_into_view_if_needed()
-        clip = app.locator(".mgc-app-clip")
-        select = clip if clip.evaluate("el => el.tagName") == "SELECT" else clip.locator("select")
-        options = select.locator("option").all_inner_texts()
-        assert len(options) >= 2, options
-        index = 1 if select.evaluate("el => el.selectedIndex") != 1 else 2 % len(options)
-        select.select_option(index=index)
-        result = app.locator(".mgc-app-result")
-        before = result.inner_text()
-        app.locator(".mgc-app-predict").click()
-        page.wait_for_function("([el, before]) => el.innerText !== before"
-                               " && /Predicted genre:|Could not/.test(el.innerText)",
-                               arg=[result.element_handle(), before], timeout=180_000, polling=500)
-        text = result.inner_text()
-        assert re.search(r"Predicted genre:\s*\w+", text), f"the app answered: {text[:500]}"
-        _shot(app, shots_dir / "ipyw7_10_app_prediction.png")
+        clip, text = app_predicts_another_clip(app)
+        print(f"clip {clip!r} (ipywidgets 7): {text.strip()[:200]}")
+        shot(app, shots_dir / "ipyw7_10_app_prediction.png")
         if not SHARED_CLIP.exists():
             warnings.warn(f"upload not tested: {SHARED_CLIP} is not beside this checkout")
             page.close()
             return
-        before = result.inner_text()
-        with page.expect_file_chooser(timeout=30_000) as chooser:  # ipywidgets 7's FileUpload: a hidden <input>
-            app.locator(".mgc-app-upload").first.click()
-        chooser.value.set_files(str(SHARED_CLIP))
-        # ipywidgets 7 reads the file in the browser and sends it with the widget's state; its button then counts it
-        page.wait_for_function("el => /\\(1\\)/.test(el.innerText)", arg=app.locator(".mgc-app-upload").first
-                               .element_handle(), timeout=30_000)
-        app.locator(".mgc-app-predict").click()
-        page.wait_for_function("([el, before]) => el.innerText !== before"
-                               " && /Predicted genre:|Could not/.test(el.innerText)",
-                               arg=[result.element_handle(), before], timeout=240_000, polling=500)
-        text = result.inner_text()
-        assert re.search(r"Predicted genre:\s*\w+", text), f"the app answered the upload with: {text[:500]}"
-        assert "<- tags" in text, f"the upload was not classified by the zero-shot tagger: {text[:500]}"
+        text = app_classifies_an_upload(app, SHARED_CLIP, sent=_upload_counted)
         print(f"upload {SHARED_CLIP.name} (ipywidgets 7): {text.strip()[:300]}")
-        _shot(app, shots_dir / "ipyw7_10_app_upload_zero_shot.png")
+        shot(app, shots_dir / "ipyw7_10_app_upload_zero_shot.png")
         page.close()
