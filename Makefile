@@ -151,10 +151,11 @@ test: setup
 # Issue 19: the Colab-like (envs/colab.txt, Python 3.12) and the oldest-versions (every lower bound of
 # requirements.txt, Python 3.10) environments, each with the unit tests (less the maintainers' and instructors'
 # tools: NOT_IN_EITHER in tests/test_envs.py) and notebooks 01, 05, 10 (tests/test_envs.py; ~3 min each to build,
-# reused from .cache/envs/ while their lists are unchanged), then ipywidgets 7 in the classic Notebook. About 25-33
-# min; .ci/run runs it after `make test`.
+# reused from .cache/envs/ while their lists are unchanged), then ipywidgets 7 in the classic Notebook. About 18-33
+# min; .ci/run runs it after `make test`. -rP prints what each passing test printed (each environment's versions,
+# its unit-test summary with its slowest tests, the app's answers under ipywidgets 7) into the log.
 envs-check: setup $(E2E_STAMP) $(CHROMIUM)
-	MGC_CHROMIUM=$(CHROMIUM) MGC_E2E_REQUIRED=1 $(PY) -m pytest -p no:cacheprovider -v --durations=0 -m envs \
+	MGC_CHROMIUM=$(CHROMIUM) MGC_E2E_REQUIRED=1 $(PY) -m pytest -p no:cacheprovider -v -rP --durations=0 -m envs \
 	  tests/test_envs.py tests/e2e/test_ipywidgets7.py
 	@cat .cache/envs/timings.json
 
